@@ -1,0 +1,281 @@
+package org.glossa.models.bert;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.glossa.nn.Embedding;
+import org.glossa.nn.LayerNorm;
+import org.glossa.nn.Linear;
+import org.glossa.nn.Module;
+
+/**
+ * BERT (Devlin et al., 2019, "BERT: Pre-training of Deep Bidirectional Transformers for Language
+ * Understanding"), the encoder as HuggingFace's {@code BertModel} lays it out, so that its parameter
+ * names and its outputs are those of {@code transformers}:
+ *
+ * <pre>
+ * word + position + token-type embeddings → LayerNorm → dropout
+ * N × [ self-attention (padding mask) → dense → dropout → add &amp; LayerNorm
+ *       → intermediate dense → GELU → output dense → dropout → add &amp; LayerNorm ]
+ * optional pooler: tanh(dense(h[CLS]))
+ * </pre>
+ *
+ * Post-LN as in the paper; {@link BertConfig#preLayerNorm()} moves each LayerNorm before its sub-layer
+ * (Xiong et al., 2020), with a final LayerNorm after the stack.
+ */
+public final class Bert {
+    private Bert() {}
+
+    /** What a forward pass returns. */
+    public record Output(
+            Tensor lastHiddenState, // (B, T, H)
+            Tensor pooledOutput // (B, H), or null when the model has no pooler
+    ) {}
+
+    /** Token, position and segment embeddings, summed and normalised. */
+    public static final class Embeddings extends Module {
+        final Embedding wordEmbeddings;
+        final Embedding positionEmbeddings;
+        final Embedding tokenTypeEmbeddings;
+        final LayerNorm layerNorm;
+        private final double dropout;
+
+        Embeddings(BertConfig config) {
+            double std = config.initializerRange();
+            wordEmbeddings = child("word_embeddings", new Embedding(config.vocabSize(), config.hiddenSize(), std));
+            positionEmbeddings = child("position_embeddings",
+                    new Embedding(config.maxPositionEmbeddings(), config.hiddenSize(), std));
+            tokenTypeEmbeddings = child("token_type_embeddings",
+                    new Embedding(config.typeVocabSize(), config.hiddenSize(), std));
+            layerNorm = child("LayerNorm", new LayerNorm(config.hiddenSize(), config.layerNormEps()));
+            dropout = config.hiddenDropoutProb();
+        }
+
+        /** ids, typeIds: int64 (B, T) → (B, T, H) */
+        Tensor forward(Tensor inputIds, Tensor tokenTypeIds) {
+            long length = inputIds.size(1);
+            Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(length),
+                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long)); // (T)
+            Tensor x = wordEmbeddings.forward(inputIds) // (B, T, H)
+                    .add(positionEmbeddings.forward(positions)) // (T, H) broadcast over B
+                    .add(tokenTypeEmbeddings.forward(tokenTypeIds));
+            return torch.dropout(layerNorm.forward(x), dropout, isTraining());
+        }
+    }
+
+    /** Multi-head scaled dot-product self-attention: {@code attention.self.{query,key,value}}. */
+    public static final class SelfAttention extends Module {
+        final Linear query;
+        final Linear key;
+        final Linear value;
+        private final long heads;
+        private final double dropout;
+
+        SelfAttention(BertConfig config) {
+            long h = config.hiddenSize();
+            query = child("query", new Linear(h, h, config.initializerRange()));
+            key = child("key", new Linear(h, h, config.initializerRange()));
+            value = child("value", new Linear(h, h, config.initializerRange()));
+            heads = config.numAttentionHeads();
+            dropout = config.attentionProbsDropoutProb();
+        }
+
+        /** x (B, T, H), keep (B, 1, 1, T) boolean, true where a key may be attended to → (B, T, H) */
+        Tensor forward(Tensor x, Tensor keep) {
+            long batch = x.size(0);
+            long length = x.size(1);
+            long hidden = x.size(2);
+            Tensor q = splitHeads(query.forward(x), batch, length); // (B, nh, T, hd)
+            Tensor k = splitHeads(key.forward(x), batch, length);
+            Tensor v = splitHeads(value.forward(x), batch, length);
+            // softmax(q kᵀ / √hd + mask) v, in one fused libtorch kernel.
+            Tensor context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keep),
+                    isTraining() ? dropout : 0.0, false, new org.bytedeco.pytorch.DoubleOptional(), false); // (B, nh, T, hd)
+            return context.transpose(1, 2).reshape(batch, length, hidden); // (B, T, H)
+        }
+
+        private Tensor splitHeads(Tensor x, long batch, long length) {
+            return x.view(batch, length, heads, -1).transpose(1, 2); // (B, T, H) → (B, nh, T, hd)
+        }
+    }
+
+    /** {@code attention.output}: projection back to the residual stream, then add &amp; norm. */
+    public static final class AttentionOutput extends Module {
+        final Linear dense;
+        final LayerNorm layerNorm;
+        private final double dropout;
+
+        AttentionOutput(BertConfig config) {
+            dense = child("dense", new Linear(config.hiddenSize(), config.hiddenSize(), config.initializerRange()));
+            layerNorm = child("LayerNorm", new LayerNorm(config.hiddenSize(), config.layerNormEps()));
+            dropout = config.hiddenDropoutProb();
+        }
+    }
+
+    /** {@code attention}: self-attention and its output block. */
+    public static final class Attention extends Module {
+        final SelfAttention self;
+        final AttentionOutput output;
+
+        Attention(BertConfig config) {
+            self = child("self", new SelfAttention(config));
+            output = child("output", new AttentionOutput(config));
+        }
+    }
+
+    /** {@code intermediate}: the feed-forward expansion with its activation. */
+    public static final class Intermediate extends Module {
+        final Linear dense;
+        private final String activation;
+
+        Intermediate(BertConfig config) {
+            dense = child("dense", new Linear(config.hiddenSize(), config.intermediateSize(), config.initializerRange()));
+            activation = config.hiddenAct();
+        }
+
+        /** (B, T, H) → (B, T, I) */
+        Tensor forward(Tensor x) {
+            Tensor h = dense.forward(x);
+            return switch (activation) {
+                case "gelu" -> torch.gelu(h); // exact: x Φ(x), with erf
+                case "gelu_new", "gelu_pytorch_tanh" -> torch.gelu(h, "tanh");
+                case "relu" -> torch.relu(h);
+                default -> throw new IllegalStateException("unsupported hidden_act " + activation);
+            };
+        }
+    }
+
+    /** {@code output}: the feed-forward contraction, then add &amp; norm. */
+    public static final class FeedForwardOutput extends Module {
+        final Linear dense;
+        final LayerNorm layerNorm;
+
+        FeedForwardOutput(BertConfig config) {
+            dense = child("dense", new Linear(config.intermediateSize(), config.hiddenSize(), config.initializerRange()));
+            layerNorm = child("LayerNorm", new LayerNorm(config.hiddenSize(), config.layerNormEps()));
+        }
+    }
+
+    /** One Transformer encoder layer, {@code encoder.layer.N}. */
+    public static final class Layer extends Module {
+        final Attention attention;
+        final Intermediate intermediate;
+        final FeedForwardOutput output;
+        private final boolean preLayerNorm;
+        private final double dropout;
+
+        Layer(BertConfig config) {
+            attention = child("attention", new Attention(config));
+            intermediate = child("intermediate", new Intermediate(config));
+            output = child("output", new FeedForwardOutput(config));
+            preLayerNorm = config.preLayerNorm();
+            dropout = config.hiddenDropoutProb();
+        }
+
+        /** x (B, T, H), keep (B, 1, 1, T) → (B, T, H) */
+        Tensor forward(Tensor x, Tensor keep) {
+            boolean train = isTraining();
+            AttentionOutput attnOut = attention.output;
+            if (preLayerNorm) {
+                // x + Attn(LN(x)), then x + FFN(LN(x)): the residual stream is never normalised.
+                Tensor a = attention.self.forward(attnOut.layerNorm.forward(x), keep);
+                x = x.add(torch.dropout(attnOut.dense.forward(a), dropout, train));
+                Tensor f = output.dense.forward(intermediate.forward(output.layerNorm.forward(x)));
+                return x.add(torch.dropout(f, dropout, train));
+            }
+            // BERT's post-LN: LN(x + Attn(x)), then LN(x + FFN(x)).
+            Tensor a = attention.self.forward(x, keep);
+            x = attnOut.layerNorm.forward(x.add(torch.dropout(attnOut.dense.forward(a), dropout, train)));
+            Tensor f = output.dense.forward(intermediate.forward(x));
+            return output.layerNorm.forward(x.add(torch.dropout(f, dropout, train)));
+        }
+    }
+
+    /** {@code encoder}: the stack of layers ({@code encoder.layer.0} … {@code encoder.layer.N-1}). */
+    public static final class Encoder extends Module {
+        final List<Layer> layers = new ArrayList<>();
+        final LayerNorm finalLayerNorm;
+
+        Encoder(BertConfig config) {
+            Stack stack = child("layer", new Stack());
+            for (int i = 0; i < config.numHiddenLayers(); i++) {
+                layers.add(stack.add(i, new Layer(config)));
+            }
+            // Pre-LN leaves the last residual un-normalised; one LayerNorm closes the stack.
+            finalLayerNorm = config.preLayerNorm()
+                    ? child("final_layer_norm", new LayerNorm(config.hiddenSize(), config.layerNormEps()))
+                    : null;
+        }
+
+        Tensor forward(Tensor x, Tensor keep) {
+            for (Layer layer : layers) {
+                x = layer.forward(x, keep);
+            }
+            return finalLayerNorm == null ? x : finalLayerNorm.forward(x);
+        }
+
+        /** A numbered list of layers, named "0", "1", … as {@code nn.ModuleList} names them. */
+        static final class Stack extends Module {
+            Layer add(int index, Layer layer) {
+                return child(Integer.toString(index), layer);
+            }
+        }
+    }
+
+    /** {@code pooler}: tanh(dense(h[CLS])), the sentence representation BERT's NSP head was trained on. */
+    public static final class Pooler extends Module {
+        final Linear dense;
+
+        Pooler(BertConfig config) {
+            dense = child("dense", new Linear(config.hiddenSize(), config.hiddenSize(), config.initializerRange()));
+        }
+
+        /** (B, T, H) → (B, H) */
+        Tensor forward(Tensor hidden) {
+            return torch.tanh(dense.forward(hidden.select(1, 0)));
+        }
+    }
+
+    /** The encoder with its embeddings and optional pooler: HF's {@code BertModel}. */
+    public static final class Model extends Module {
+        public final BertConfig config;
+        final Embeddings embeddings;
+        final Encoder encoder;
+        final Pooler pooler;
+
+        public Model(BertConfig config, boolean addPoolingLayer) {
+            this.config = config;
+            embeddings = child("embeddings", new Embeddings(config));
+            encoder = child("encoder", new Encoder(config));
+            pooler = addPoolingLayer ? child("pooler", new Pooler(config)) : null;
+        }
+
+        public boolean hasPooler() {
+            return pooler != null;
+        }
+
+        /**
+         * @param inputIds int64 (B, T)
+         * @param tokenTypeIds int64 (B, T), or null for all zeros
+         * @param attentionMask int64 or bool (B, T), 1 for real tokens, 0 for padding; or null for no padding
+         */
+        public Output forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) {
+            if (inputIds.dim() != 2) {
+                throw new IllegalArgumentException("input_ids must be (batch, length), got " + inputIds.dim() + " dims");
+            }
+            long length = inputIds.size(1);
+            if (length > config.maxPositionEmbeddings()) {
+                throw new IllegalArgumentException("sequence of " + length + " tokens exceeds max_position_embeddings "
+                        + config.maxPositionEmbeddings());
+            }
+            Tensor types = tokenTypeIds != null ? tokenTypeIds : torch.zeros_like(inputIds);
+            Tensor mask = attentionMask != null ? attentionMask : torch.ones_like(inputIds);
+            Tensor keep = mask.to(torch.ScalarType.Bool).unsqueeze(1).unsqueeze(2); // (B, 1, 1, T)
+            Tensor x = embeddings.forward(inputIds, types); // (B, T, H)
+            Tensor hidden = encoder.forward(x, keep); // (B, T, H)
+            return new Output(hidden, pooler == null ? null : pooler.forward(hidden));
+        }
+    }
+}

@@ -1,6 +1,6 @@
 # Cuts wiki-sample.txt from a WikiExtractor dump (see README.md in this folder):
 #   awk -f cut-wiki-sample.awk enwiki_wikiextractor_AA.txt > wiki-sample.txt
-# After every 240th document, takes the first paragraph of 200-700 characters of the next document
+# After every 240th document, takes the first paragraph of 200-700 bytes of the next document
 # that has one, skipping paragraphs with markup left over by WikiExtractor (empty parentheses,
 # dangling " ." where a unit template was dropped, HTML entities, double spaces), and writes it as
 # "Title: paragraph" on one line.

@@ -3,7 +3,7 @@
 # After every 240th document, takes the first paragraph of 200-700 bytes of the next document
 # that has one, skipping paragraphs with markup left over by WikiExtractor (empty parentheses,
 # dangling " ." where a unit template was dropped, HTML entities, double spaces), and writes it as
-# "Title: paragraph" on one line.
+# "Title: paragraph" on one line (trailing blanks removed).
 /^<doc / {
     docs++
     if (docs % 240 == 0) want = 1
@@ -14,6 +14,7 @@
     next
 }
 /^<\/doc>/ { next }
+{ sub(/[ \t\r]+$/, "") }
 want && !first && length($0) >= 200 && length($0) <= 700 && $0 !~ /\(\)|\( *[;,]| [.,;]|&[a-z#0-9]+;|  / {
     print title ": " $0
     want = 0

@@ -58,6 +58,9 @@ final class ModelCommand {
                 if (out == null) {
                     throw usage("--onnx needs --out DIR");
                 }
+                if (!Files.isRegularFile(onnx)) {
+                    throw new GlossaException(onnx + ": no such file");
+                }
                 Path tokenizerJson = tokenizer != null ? tokenizer : onnx.toAbsolutePath().resolveSibling("tokenizer.json");
                 if (tokenizer == null && !Files.isRegularFile(tokenizerJson)) {
                     throw new GlossaException("no --tokenizer given and " + tokenizerJson + " does not exist");

@@ -83,6 +83,25 @@ class CliModelTest {
         }
     }
 
+    @Test
+    void anImportedOnnxEncoderEmbedsLikeTheDefaultModel() throws Exception {
+        // The ONNX file and tokenizer that the default model is imported from, as a user would have them.
+        Path onnx = temp.resolve("all-minilm-l6-v2.onnx");
+        Path tokenizer = temp.resolve("tokenizer.json");
+        for (Path file : List.of(onnx, tokenizer)) {
+            String resource = file.equals(onnx) ? "/all-minilm-l6-v2.onnx" : "/all-minilm-l6-v2-tokenizer.json";
+            try (var in = CliModelTest.class.getResourceAsStream(resource)) {
+                assertTrue(in != null, resource + " is not on the class path");
+                Files.copy(in, file);
+            }
+        }
+        Path out = temp.resolve("imported");
+        assertEquals(List.of(out.toString()), outputLines("model", "import", "--onnx", onnx.toString(), "--out", out.toString()));
+        float[] imported = parseArray(outputLines("embed", "--model", out.toString(), "a sentence to embed").get(0));
+        float[] bundled = parseArray(outputLines("embed", "a sentence to embed").get(0));
+        assertEquals(1.0, dot(imported, bundled), 1e-6);
+    }
+
     private static float[] parseArray(String json) {
         assertTrue(json.startsWith("[") && json.endsWith("]"), json);
         String[] parts = json.substring(1, json.length() - 1).split(",");

@@ -126,6 +126,24 @@ class MainTest {
     }
 
     @Test
+    void importOfAMissingOnnxFileNamesIt() {
+        Path onnx = temp.resolve("missing.onnx");
+        Run run = run("model", "import", "--onnx", onnx.toString(), "--out", temp.resolve("out").toString());
+        assertEquals(1, run.exitCode());
+        assertEquals(List.of("glossa: " + onnx + ": no such file"), run.errLines());
+    }
+
+    @Test
+    void importWithoutATokenizerNamesTheOneItLookedFor() throws Exception {
+        Path onnx = Files.writeString(temp.resolve("encoder.onnx"), "not read");
+        Run run = run("model", "import", "--onnx", onnx.toString(), "--out", temp.resolve("out").toString());
+        assertEquals(1, run.exitCode());
+        assertEquals(List.of("glossa: no --tokenizer given and " + temp.resolve("tokenizer.json") + " does not exist"),
+                run.errLines());
+        assertFalse(Files.exists(temp.resolve("out")));
+    }
+
+    @Test
     void missingCorpusIsOneLineNamingIt() {
         Path corpus = temp.resolve("no-such-corpus.txt");
         Run run = run("similar", "--corpus", corpus.toString(), "query");

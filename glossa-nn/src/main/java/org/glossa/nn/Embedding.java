@@ -14,6 +14,6 @@ public final class Embedding extends Module {
 
     /** ids: int64 (...) → (..., dim) */
     public Tensor forward(Tensor ids) {
-        return torch.embedding(weight, ids);
+        return Ops.embedding(weight, ids);
     }
 }

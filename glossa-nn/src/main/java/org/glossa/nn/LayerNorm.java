@@ -1,7 +1,6 @@
 package org.glossa.nn;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /** Layer normalisation over the last dimension, with PyTorch's names {@code weight} (γ) and {@code bias} (β). */
@@ -21,6 +20,6 @@ public final class LayerNorm extends Module {
 
     /** (..., size) → (..., size) */
     public Tensor forward(Tensor x) {
-        return torch.layer_norm(x, new long[] {size}, new TensorOptional(weight), new TensorOptional(bias), eps, false);
+        return Ops.layerNorm(x, new long[] {size}, weight, bias, eps);
     }
 }

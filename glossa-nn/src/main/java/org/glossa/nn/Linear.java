@@ -1,7 +1,6 @@
 package org.glossa.nn;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /** {@code y = x Wᵀ + b} with PyTorch's names and layout: {@code weight} (out, in), {@code bias} (out). */
@@ -17,6 +16,6 @@ public final class Linear extends Module {
 
     /** (..., in) → (..., out) */
     public Tensor forward(Tensor x) {
-        return torch.linear(x, weight, new TensorOptional(bias));
+        return Ops.linear(x, weight, bias);
     }
 }

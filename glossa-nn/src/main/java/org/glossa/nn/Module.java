@@ -28,6 +28,7 @@ public abstract class Module {
         if (parameters.containsKey(name) || children.containsKey(name)) {
             throw new IllegalStateException("duplicate name '" + name + "' in " + getClass().getSimpleName());
         }
+        Engine.init();
         Tensor tensor = torch.zeros(shape);
         // A module outlives the per-batch scopes that forward passes run in: keep its tensors out of them.
         PointerScope scope = PointerScope.getInnerScope();

@@ -1,7 +1,10 @@
 package org.glossa.models.bert;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -9,6 +12,9 @@ import org.glossa.nn.Embedding;
 import org.glossa.nn.LayerNorm;
 import org.glossa.nn.Linear;
 import org.glossa.nn.Module;
+import org.glossa.nn.Weights;
+import org.glossa.core.safetensors.SafeTensors;
+import org.glossa.core.safetensors.SafeTensorsFile;
 
 /**
  * BERT (Devlin et al., 2019, "BERT: Pre-training of Deep Bidirectional Transformers for Language
@@ -27,6 +33,9 @@ import org.glossa.nn.Module;
  */
 public final class Bert {
     private Bert() {}
+
+    /** The prefix HF's task models ({@code BertForQuestionAnswering}, …) put before the encoder's names. */
+    public static final String PREFIX = "bert.";
 
     /** What a forward pass returns. */
     public record Output(
@@ -250,6 +259,28 @@ public final class Bert {
             embeddings = child("embeddings", new Embeddings(config));
             encoder = child("encoder", new Encoder(config));
             pooler = addPoolingLayer ? child("pooler", new Pooler(config)) : null;
+        }
+
+        /**
+         * Loads an HF BERT directory ({@code config.json}, {@code model.safetensors}). The pooler is built
+         * when the checkpoint has one; names may carry HF's {@code bert.} prefix of task models.
+         */
+        public static Model load(Path modelDir) {
+            BertConfig config = BertConfig.read(modelDir);
+            Path weights = modelDir.resolve("model.safetensors");
+            boolean hasPooler;
+            try (SafeTensorsFile file = SafeTensors.open(weights)) {
+                hasPooler = file.names().contains("pooler.dense.weight") || file.names().contains("bert.pooler.dense.weight");
+            }
+            Model model = new Model(config, hasPooler);
+            Weights.load(model, weights, PREFIX, Set.of());
+            return model;
+        }
+
+        /** Writes {@code config.json} and {@code model.safetensors} (the tokenizer is the caller's). */
+        public void save(Path modelDir) {
+            config.write(modelDir, "BertModel");
+            Weights.save(this, modelDir.resolve("model.safetensors"), Map.of("format", "pt"));
         }
 
         public boolean hasPooler() {

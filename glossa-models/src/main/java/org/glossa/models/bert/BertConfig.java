@@ -2,7 +2,13 @@ package org.glossa.models.bert;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import org.glossa.core.GlossaException;
+import org.glossa.core.HfConfig;
 
 /**
  * BERT hyper-parameters, with the JSON keys of HuggingFace's {@code BertConfig} so that a
@@ -61,6 +67,49 @@ public record BertConfig(
         if (padTokenId < 0 || padTokenId >= vocabSize) {
             throw new IllegalArgumentException("pad_token_id " + padTokenId + " is outside the vocabulary of " + vocabSize);
         }
+    }
+
+    /** Keys a config.json must have; the others take HF's defaults. */
+    private static final List<String> REQUIRED = List.of("vocab_size", "hidden_size", "num_hidden_layers",
+            "num_attention_heads", "intermediate_size", "max_position_embeddings");
+
+    /** Reads and validates {@code config.json} of an HF model directory. */
+    public static BertConfig read(Path modelDir) {
+        ObjectNode json = HfConfig.read(modelDir);
+        String where = modelDir.resolve("config.json").toString();
+        for (String key : REQUIRED) {
+            if (!json.hasNonNull(key)) {
+                throw new GlossaException(where + ": required key '" + key + "' is missing");
+            }
+        }
+        JsonNode type = json.get("model_type");
+        if (type != null && !List.of("bert", "glossa-bert").contains(type.asText())) {
+            throw new GlossaException(where + ": model_type '" + type.asText() + "' is not a BERT model");
+        }
+        ObjectNode withDefaults = json.deepCopy();
+        withDefaults.putIfAbsent("type_vocab_size", withDefaults.numberNode(2));
+        try {
+            return HfConfig.mapper().treeToValue(withDefaults, BertConfig.class);
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String message = cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : e.getMessage().lines().findFirst().orElse(e.toString());
+            throw new GlossaException(where + ": " + message, e);
+        }
+    }
+
+    /** Writes this config as HF's {@code config.json}, with {@code model_type} and {@code architectures}. */
+    public void write(Path modelDir, String architecture) {
+        ObjectNode json = HfConfig.mapper().valueToTree(this);
+        json.put("model_type", "bert");
+        json.putArray("architectures").add(architecture);
+        if (!preLayerNorm) {
+            json.remove("pre_layer_norm"); // keep configs of standard BERTs identical to HF's
+        }
+        HfConfig.write(modelDir.resolve("config.json"), json);
     }
 
     /** Size of one attention head. */

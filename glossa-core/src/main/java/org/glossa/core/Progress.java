@@ -1,6 +1,7 @@
 package org.glossa.core;
 
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,7 @@ public final class Progress implements AutoCloseable {
     private final PrintStream out;          // null when quiet
     private final LongSupplier clock;       // nanoseconds
     private final boolean interactive;
+    private final boolean unicode;          // block characters for the bar, or '#' where the console cannot show them
     private final long startNanos;
     private final AtomicLong done = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -46,13 +48,15 @@ public final class Progress implements AutoCloseable {
     private volatile long lastLoggedStep = -1;
     private volatile long nextDrawNanos;
 
-    private Progress(String label, long total, String unit, PrintStream out, LongSupplier clock, boolean interactive) {
+    private Progress(String label, long total, String unit, PrintStream out, LongSupplier clock, boolean interactive,
+                     boolean unicode) {
         this.label = label;
         this.total = total;
         this.unit = unit;
         this.out = out;
         this.clock = clock;
         this.interactive = interactive;
+        this.unicode = unicode;
         this.startNanos = clock.getAsLong();
         this.nextDrawNanos = startNanos + (interactive ? REDRAW_INTERVAL_NANOS : LOG_INTERVAL_NANOS);
     }
@@ -62,24 +66,40 @@ public final class Progress implements AutoCloseable {
         if (!enabled) {
             return quiet();
         }
-        return start(label, total, unit, System.err, System::nanoTime, System.console() != null);
+        Progress progress = new Progress(label, total, unit, System.err, System::nanoTime, System.console() != null,
+                stderrShowsBlocks());
+        progress.begin();
+        return progress;
     }
 
     /** Starts reporting to {@code out}, timed by {@code nanoClock}; {@code interactive} redraws one line with {@code \r}. */
     public static Progress start(String label, long total, String unit, PrintStream out, LongSupplier nanoClock,
                                  boolean interactive) {
-        Progress progress = new Progress(label, total, unit, out, nanoClock, interactive);
-        if (interactive) {
-            synchronized (progress) {
-                progress.draw(progress.startNanos);
-            }
-        }
+        Progress progress = new Progress(label, total, unit, out, nanoClock, interactive, true);
+        progress.begin();
         return progress;
+    }
+
+    /** On a terminal, shows the empty bar at once. */
+    private synchronized void begin() {
+        if (interactive) {
+            draw(startNanos);
+        }
+    }
+
+    /** Whether standard error's encoding has the block characters (not so under a plain C/POSIX locale). */
+    private static boolean stderrShowsBlocks() {
+        String encoding = System.getProperty("sun.stderr.encoding", System.getProperty("file.encoding", "UTF-8"));
+        try {
+            return Charset.forName(encoding).newEncoder().canEncode('█');
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A progress that counts but prints nothing. */
     public static Progress quiet() {
-        return new Progress("", 0, "", null, System::nanoTime, false);
+        return new Progress("", 0, "", null, System::nanoTime, false, true);
     }
 
     /** Whether {@link #start(String, long, String)} reports at all (default true). */
@@ -138,13 +158,12 @@ public final class Progress implements AutoCloseable {
         }
     }
 
-    /** Which 10 % step {@code count} has reached (0..9; 10 at the end is left to the summary line), or -1 without a total. */
+    /** Which 10 % step {@code count} has reached (0..9), or -1 without a total or once done (the summary line follows). */
     private long logStep(long count) {
-        if (total <= 0) {
+        if (total <= 0 || count >= total) {
             return -1;
         }
-        long step = Math.min(count, total) * (100 / LOG_PERCENT_STEP) / total;
-        return Math.min(step, 100 / LOG_PERCENT_STEP - 1);
+        return count * (100 / LOG_PERCENT_STEP) / total;
     }
 
     private void draw(long now) {
@@ -176,7 +195,7 @@ public final class Progress implements AutoCloseable {
         double fraction = Math.min(1.0, (double) count / total);
         String eta = rate > 0 ? formatClock(Math.max(0, total - count) / rate) : "?";
         return String.format(Locale.ROOT, "%s %3d%% |%s| %d/%d %s  %s  ETA %s",
-                label, (int) Math.floor(fraction * 100), bar(fraction), count, total, unit, rateText, eta);
+                label, (int) Math.floor(fraction * 100), bar(fraction, unicode), count, total, unit, rateText, eta);
     }
 
     /** The final line: how much, how long, how fast. */
@@ -186,12 +205,12 @@ public final class Progress implements AutoCloseable {
         return label + "  " + count + " " + unit + " in " + formatDuration(seconds) + " (" + rate + " " + unit + "/s)";
     }
 
-    /** A bar {@value #BAR_WIDTH} cells wide, in eighths of a cell. */
-    static String bar(double fraction) {
+    /** A bar {@value #BAR_WIDTH} cells wide, in eighths of a cell (in whole cells of '#' without {@code unicode}). */
+    static String bar(double fraction, boolean unicode) {
         int eighths = (int) Math.floor(Math.max(0, Math.min(1, fraction)) * BAR_WIDTH * 8);
         StringBuilder bar = new StringBuilder(BAR_WIDTH);
-        bar.append("█".repeat(eighths / 8));
-        if (eighths % 8 != 0) {
+        bar.append((unicode ? "█" : "#").repeat(eighths / 8));
+        if (unicode && eighths % 8 != 0) {
             bar.append(EIGHTHS[eighths % 8]);
         }
         while (bar.length() < BAR_WIDTH) {

@@ -46,9 +46,10 @@ public final class Weights {
                     unexpected.add(stored);
                 }
             }
+            boolean prefixed = !prefix.isEmpty() && weights.names().stream().anyMatch(n -> n.startsWith(prefix));
             for (String name : expected.keySet()) {
                 if (!fileNameOf.containsKey(name)) {
-                    throw new GlossaException(file + ": parameter '" + prefix + name + "' is missing");
+                    throw new GlossaException(file + ": parameter '" + (prefixed ? prefix : "") + name + "' is missing");
                 }
             }
             if (!unexpected.isEmpty()) {

@@ -1,5 +1,6 @@
 package org.glossa.text;
 
+import java.util.Arrays;
 import java.util.List;
 import org.glossa.core.GlossaException;
 
@@ -42,7 +43,7 @@ public record Batch(long[][] ids, long[][] typeIds, long[][] attentionMask, int[
             System.arraycopy(e.ids(), 0, ids[b], 0, n);
             System.arraycopy(e.typeIds(), 0, typeIds[b], 0, n);
             System.arraycopy(e.attentionMask(), 0, mask[b], 0, n);
-            java.util.Arrays.fill(ids[b], n, width, padId);
+            Arrays.fill(ids[b], n, width, padId);
             // typeIds and mask are already 0 past n
         }
         return new Batch(ids, typeIds, mask, lengths);

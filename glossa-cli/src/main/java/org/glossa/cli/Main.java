@@ -44,6 +44,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The tokenizer library logs through SLF4J; without a provider SLF4J warns on every run. Our
+        // errors reach the user as exceptions, so the command line silences it unless told otherwise.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         CommandLine commandLine = commandLine();
         // UTF-8 whatever the locale says: results hold non-ASCII text.
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));

@@ -65,13 +65,8 @@ public final class SemanticSearch {
         if (!showProgress) {
             return embedder.embed(texts);
         }
-        try (var progress = Progress.start("embedding", texts.size(), "texts")) {
-            // The embedder reports how many texts are done so far; the bar wants increments.
-            long[] reported = {0};
-            return embedder.embed(texts, done -> {
-                progress.advance(done - reported[0]);
-                reported[0] = done;
-            });
+        try (Progress progress = Progress.start("embedding", texts.size(), "texts")) {
+            return embedder.embed(texts, progress::advance); // the embedder reports each finished batch's size
         }
     }
 

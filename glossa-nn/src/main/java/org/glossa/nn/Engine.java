@@ -120,7 +120,8 @@ public final class Engine {
         try {
             // OpenBLAS (and libgcc_s, libquadmath, libgfortran) from the openblas jar: libtorch_cpu needs it.
             Loader.load(openblas.class);
-            if (!Boolean.getBoolean(PLAIN_LOAD_PROPERTY)) {
+            // With -Dorg.bytedeco.javacpp.loadLibraries=false the application loads the libraries itself.
+            if (Loader.isLoadLibraries() && !Boolean.getBoolean(PLAIN_LOAD_PROPERTY)) {
                 String dir = "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/";
                 for (String[] library : TORCH_LIBRARIES) {
                     loadFromJar(dir + library[0], library[1]);

@@ -31,8 +31,11 @@ public abstract class Module {
         Engine.init();
         Tensor tensor = torch.zeros(shape);
         // A module outlives the per-batch scopes that forward passes run in: keep its tensors out of them.
+        // detach() releases the scope's reference, so take one of our own first; the garbage collector
+        // frees the tensor once the module is unreachable.
         PointerScope scope = PointerScope.getInnerScope();
         if (scope != null) {
+            tensor.retainReference();
             scope.detach(tensor);
         }
         parameters.put(name, tensor);

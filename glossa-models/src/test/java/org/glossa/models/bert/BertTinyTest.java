@@ -167,6 +167,18 @@ class BertTinyTest {
     }
 
     @Test
+    void modelBuiltInsideAScopeOutlivesIt() {
+        Bert.Model model;
+        try (org.glossa.nn.NativeScope scope = new org.glossa.nn.NativeScope()) {
+            model = tiny(false);
+        }
+        System.gc();
+        float[] h = hidden(model, new long[] {2, 5, 3}, new long[] {1, 1, 1}, 1, 3);
+        assertEquals(3 * 32, h.length);
+        assertTrue(Float.isFinite(h[0]));
+    }
+
+    @Test
     void tooLongInputIsRejected() {
         long[] ids = new long[65];
         var error = assertThrows(IllegalArgumentException.class, () -> hidden(tiny(false), ids, ids, 1, 65));

@@ -65,6 +65,33 @@ public final class EncoderThroughput {
                     ortRate, fp32Rate, bf16Rate);
         }
         session.close();
+        reportBf16Drift(model);
+    }
+
+    /** How far bf16 compute moves the outputs: max |Δ| of hidden states, and the worst cosine of pooled vectors. */
+    static void reportBf16Drift(Bert.Model model) {
+        Shape shape = new Shape(32, 128);
+        long[] ids = randomIds(shape, new Random(7));
+        long[] ones = new long[ids.length];
+        java.util.Arrays.fill(ones, 1);
+        try (NativeScope scope = new NativeScope()) {
+            Tensors.inference(() -> {
+                Tensor input = Tensors.fromLongs(ids, shape.batch, shape.length);
+                Tensor fp32 = model.forward(input, null, null).lastHiddenState(); // (B, T, H)
+                Tensor bf16 = Autocast.bf16(() -> model.forward(input, null, null).lastHiddenState())
+                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+                float maxDiff = Tensors.toFloats(fp32.sub(bf16).abs().max())[0];
+                Tensor a = fp32.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (B, H)
+                Tensor b = bf16.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+                float[] cos = Tensors.toFloats(org.bytedeco.pytorch.global.torch.cosine_similarity(a, b, 1, 1e-8));
+                float worst = 1;
+                for (float c : cos) {
+                    worst = Math.min(worst, c);
+                }
+                System.out.printf("bf16 vs fp32 on 32x128: max |delta hidden| = %.4f, worst cosine of mean-pooled vectors = %.6f%n",
+                        maxDiff, worst);
+            });
+        }
     }
 
     static long[] randomIds(Shape shape, Random random) {

@@ -52,7 +52,7 @@ final class EmbedCommand implements Callable<Integer> {
             throw new GlossaException("no text to embed: standard input was empty (pass TEXT arguments or --file FILE)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (SentenceEmbedder embedder = SentenceEmbedder.load(model.resolve())) {
+        try (SentenceEmbedder embedder = model.load()) {
             for (float[] vector : SemanticSearch.embed(embedder, inputs, inputs.size() > 1)) {
                 out.println(jsonArray(vector));
             }

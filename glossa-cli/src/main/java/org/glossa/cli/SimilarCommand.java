@@ -47,7 +47,7 @@ final class SimilarCommand implements Callable<Integer> {
         // The corpus first: a wrong path should fail before the model is loaded.
         List<String> texts = corpus == null ? SemanticSearch.bundledSample() : SemanticSearch.readCorpus(corpus);
         PrintWriter out = spec.commandLine().getOut();
-        try (SentenceEmbedder embedder = SentenceEmbedder.load(model.resolve())) {
+        try (SentenceEmbedder embedder = model.load()) {
             SemanticSearch search = SemanticSearch.index(embedder, texts, true);
             for (int q = 0; q < queries.size(); q++) {
                 out.println((q == 0 ? "" : "\n") + "query: " + queries.get(q));

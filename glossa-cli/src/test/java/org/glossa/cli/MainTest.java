@@ -115,6 +115,9 @@ class MainTest {
         assertEquals(2, run("--threads", "0", "similar", "query").exitCode());
         assertEquals(2, run().exitCode(), "glossa without a command");
         assertEquals(2, run("model").exitCode(), "model without a subcommand");
+        Run badPrecision = run("similar", "--precision", "fp16", "query");
+        assertEquals(2, badPrecision.exitCode());
+        assertTrue(badPrecision.err().contains("'fp16' is not a precision: use fp32 or bf16"), badPrecision.err());
     }
 
     @Test

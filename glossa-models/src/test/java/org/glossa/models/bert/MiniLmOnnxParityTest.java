@@ -182,6 +182,17 @@ class MiniLmOnnxParityTest {
             // The model itself must make sense: paraphrases are closer than unrelated sentences.
             assertTrue(dot(ours[0], ours[1]) > dot(ours[0], ours[2]) + 0.3);
         }
+        // bf16 matrix products: not exact, but within a few thousandths of the reference cosines.
+        try (SentenceEmbedder embedder = new SentenceEmbedder(model, tokenizer, 256, 4, SentenceEmbedder.Precision.BF16)) {
+            float[][] ours = embedder.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                for (int j = 0; j < texts.size(); j++) {
+                    double reference = dot(meanPoolNormalise(onnxHidden(tokenizer.encode(texts.get(i), 256))),
+                            meanPoolNormalise(onnxHidden(tokenizer.encode(texts.get(j), 256))));
+                    assertEquals(reference, dot(ours[i], ours[j]), 1e-2, "bf16 cosine of texts " + i + " and " + j);
+                }
+            }
+        }
     }
 
     static float[] meanPoolNormalise(float[][] hidden) {

@@ -1,28 +1,28 @@
-package org.glossa.nn;
+package org.glossa.bench;
 
 import java.util.function.Supplier;
 import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.glossa.nn.Autocast;
+import org.glossa.nn.Engine;
+import org.glossa.nn.NativeScope;
+import org.glossa.nn.Ops;
 
 /**
  * Not a test: measures matrix-product throughput at a BERT shape (tokens × hidden × intermediate,
  * 4096 × 384 × 1536, i.e. a batch of 32 × 128 through MiniLM's feed-forward layer).
  *
- * <pre>
- * mvn -q -o -pl glossa-nn test-compile
- * java -cp glossa-nn/target/test-classes:glossa-nn/target/classes:$(cat cp.txt) -Dglossa.threads=2 \
- *      org.glossa.nn.MatmulBenchmark
- * </pre>
+ * <pre>bench/matmul-throughput.sh</pre>
  * Add {@code OPENBLAS_VERBOSE=2} to see the OpenBLAS kernel, {@code ONEDNN_VERBOSE=1} for oneDNN's.
  */
-public final class MatmulBenchmark {
+public final class MatmulThroughput {
     private static final long M = 4096;
     private static final long K = 384;
     private static final long N = 1536;
 
-    private MatmulBenchmark() {}
+    private MatmulThroughput() {}
 
     public static void main(String[] args) {
         Engine.init();

@@ -74,6 +74,8 @@ public final class HfConfig {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + " column " + location.getColumnNr();
             String problem = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+            // Jackson appends where an unclosed object began, as an unreadable source dump: the line/column say enough.
+            problem = problem.replaceAll("\\s*\\(start marker at .*\\)$", "");
             throw new GlossaException(source + ": malformed JSON" + where + ": " + problem, e);
         } catch (IOException e) {
             throw new GlossaException(source + ": cannot read: " + AtomicFiles.describe(e), e);

@@ -108,6 +108,16 @@ class HfConfigTest {
     }
 
     @Test
+    void unclosedObjectGivesOneReadableLine() throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, "{\"hidden_size\": 3");
+        String message = assertThrows(GlossaException.class, () -> HfConfig.read(file)).getMessage();
+        assertTrue(message.startsWith(file + ": malformed JSON at line 1 column"), message);
+        assertFalse(message.contains("Source:"), message);
+        assertFalse(message.contains("\n"), message);
+    }
+
+    @Test
     void nonObjectAndEmptyFilesAreRejected() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "[1, 2]");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.glossa.core.GlossaHome;
 import org.glossa.models.bert.SentenceEmbedder;
 import org.glossa.tasks.search.SemanticSearch;
 import picocli.CommandLine.Command;
@@ -33,6 +34,10 @@ final class SimilarCommand implements Callable<Integer> {
             description = "Number of results per query (default: ${DEFAULT-VALUE}).")
     int topK;
 
+    @Option(names = "--no-cache",
+            description = "Embed the corpus even if its vectors are cached (in $GLOSSA_HOME/cache/embeddings).")
+    boolean noCache;
+
     @Mixin
     ModelOption model;
 
@@ -48,7 +53,8 @@ final class SimilarCommand implements Callable<Integer> {
         List<String> texts = corpus == null ? SemanticSearch.bundledSample() : SemanticSearch.readCorpus(corpus);
         PrintWriter out = spec.commandLine().getOut();
         try (SentenceEmbedder embedder = model.load()) {
-            SemanticSearch search = SemanticSearch.index(embedder, texts, true);
+            SemanticSearch search = SemanticSearch.index(embedder, texts, true,
+                    noCache ? null : GlossaHome.dir().resolve("cache").resolve("embeddings"));
             for (int q = 0; q < queries.size(); q++) {
                 out.println((q == 0 ? "" : "\n") + "query: " + queries.get(q));
                 int rank = 1;

@@ -7,10 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
+import org.glossa.core.GlossaHome;
 
 /**
  * The pretrained sentence encoder all-MiniLM-L6-v2 (a 6-layer, 384-wide BERT), which Glossa gets from the
@@ -30,13 +30,7 @@ public final class MiniLm {
 
     /** {@code $GLOSSA_HOME/models/all-MiniLM-L6-v2}, with GLOSSA_HOME defaulting to {@code ~/.cache/glossa}. */
     public static Path defaultModelDir() {
-        return glossaHome(System.getenv(), System.getProperty("user.home")).resolve("models").resolve(MODEL_NAME);
-    }
-
-    /** Glossa's cache directory: the GLOSSA_HOME environment variable when set, else {@code ~/.cache/glossa}. */
-    static Path glossaHome(Map<String, String> environment, String userHome) {
-        String home = environment.get("GLOSSA_HOME");
-        return home != null && !home.isBlank() ? Path.of(home) : Path.of(userHome, ".cache", "glossa");
+        return GlossaHome.dir().resolve("models").resolve(MODEL_NAME);
     }
 
     /** The model directory at {@link #defaultModelDir()}, imported from the class path the first time. */

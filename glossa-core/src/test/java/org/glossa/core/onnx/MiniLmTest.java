@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.glossa.core.GlossaHome;
 import org.glossa.core.HfConfig;
 import org.glossa.core.safetensors.SafeTensors;
 import org.glossa.core.safetensors.SafeTensorsFile;
@@ -28,10 +29,10 @@ class MiniLmTest {
 
     @Test
     void glossaHomeDefaultsToTheCacheAndFollowsTheEnvironment() {
-        assertEquals(Path.of("/home/ada/.cache/glossa"), MiniLm.glossaHome(Map.of(), "/home/ada"));
-        assertEquals(Path.of("/data/glossa"), MiniLm.glossaHome(Map.of("GLOSSA_HOME", "/data/glossa"), "/home/ada"));
-        assertEquals(Path.of("/home/ada/.cache/glossa"), MiniLm.glossaHome(Map.of("GLOSSA_HOME", " "), "/home/ada"));
-        Path expected = MiniLm.glossaHome(System.getenv(), System.getProperty("user.home"))
+        assertEquals(Path.of("/home/ada/.cache/glossa"), GlossaHome.dir(Map.of(), "/home/ada"));
+        assertEquals(Path.of("/data/glossa"), GlossaHome.dir(Map.of("GLOSSA_HOME", "/data/glossa"), "/home/ada"));
+        assertEquals(Path.of("/home/ada/.cache/glossa"), GlossaHome.dir(Map.of("GLOSSA_HOME", " "), "/home/ada"));
+        Path expected = GlossaHome.dir(System.getenv(), System.getProperty("user.home"))
                 .resolve("models").resolve("all-MiniLM-L6-v2");
         assertEquals(expected, MiniLm.defaultModelDir());
     }

@@ -40,6 +40,7 @@ public final class SentenceEmbedder implements AutoCloseable {
     private final int maxLength;
     private final int batchSize;
     private final Precision precision;
+    private String fingerprint; // identifies model files and settings when loaded from a directory
 
     public SentenceEmbedder(Bert.Model model, Tokenizer tokenizer, int maxLength, int batchSize, Precision precision) {
         if (maxLength < 2 || maxLength > model.config.maxPositionEmbeddings()) {
@@ -70,7 +71,32 @@ public final class SentenceEmbedder implements AutoCloseable {
         Bert.Model model = Bert.Model.load(modelDir);
         Tokenizer tokenizer = HfTokenizer.load(modelDir.resolve("tokenizer.json"));
         int maxLength = Math.min(DEFAULT_MAX_LENGTH, model.config.maxPositionEmbeddings());
-        return new SentenceEmbedder(model, tokenizer, maxLength, DEFAULT_BATCH_SIZE, precision);
+        SentenceEmbedder embedder = new SentenceEmbedder(model, tokenizer, maxLength, DEFAULT_BATCH_SIZE, precision);
+        embedder.fingerprint = fingerprint(modelDir, precision, maxLength);
+        return embedder;
+    }
+
+    /**
+     * A string that changes whenever the vectors this embedder computes could change (model files,
+     * precision, truncation), for caches of embeddings; null when the model did not come from a directory.
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    private static String fingerprint(Path modelDir, Precision precision, int maxLength) {
+        StringBuilder key = new StringBuilder();
+        try {
+            key.append(modelDir.toRealPath());
+            for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+                Path path = modelDir.resolve(file);
+                key.append('|').append(file).append(':').append(Files.size(path)).append('@')
+                        .append(Files.getLastModifiedTime(path).toMillis());
+            }
+        } catch (java.io.IOException e) {
+            return null; // no fingerprint, no caching: never a wrong cache hit
+        }
+        return key.append("|precision=").append(precision).append("|max_length=").append(maxLength).toString();
     }
 
     /** Embedding size (384 for MiniLM). */

@@ -54,10 +54,30 @@ public final class SemanticSearch {
      * The returned index uses {@code embedder} for queries, so it must stay open while searching.
      */
     public static SemanticSearch index(SentenceEmbedder embedder, List<String> texts, boolean showProgress) {
+        return index(embedder, texts, showProgress, null);
+    }
+
+    /**
+     * As {@link #index(SentenceEmbedder, List, boolean)}, keeping the corpus vectors in {@code cacheDir}
+     * (when not null): a later index of the same texts with the same model files and settings reads them
+     * back instead of embedding again. A damaged cache file is ignored and rewritten.
+     */
+    public static SemanticSearch index(SentenceEmbedder embedder, List<String> texts, boolean showProgress, Path cacheDir) {
         if (texts.isEmpty()) {
             throw new GlossaException("nothing to index: the corpus is empty");
         }
-        return new SemanticSearch(texts, embed(embedder, texts, showProgress), query -> embedder.embed(List.of(query))[0]);
+        float[][] vectors;
+        if (cacheDir == null || embedder.fingerprint() == null) {
+            vectors = embed(embedder, texts, showProgress);
+        } else {
+            Path file = cacheDir.resolve(EmbeddingCache.key(embedder.fingerprint(), texts) + ".f32");
+            vectors = EmbeddingCache.read(file, texts.size(), embedder.dimension());
+            if (vectors == null) {
+                vectors = embed(embedder, texts, showProgress);
+                EmbeddingCache.write(file, vectors);
+            }
+        }
+        return new SemanticSearch(texts, vectors, query -> embedder.embed(List.of(query))[0]);
     }
 
     /** Unit-length embeddings of {@code texts}, in order; optionally with a progress bar (texts/s, time left) on standard error. */

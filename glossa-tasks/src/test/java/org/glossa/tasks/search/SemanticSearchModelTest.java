@@ -55,6 +55,29 @@ class SemanticSearchModelTest {
     }
 
     @Test
+    void corpusVectorsAreCachedAndReadBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
+        List<String> texts = sample.subList(0, 20);
+        SemanticSearch first = SemanticSearch.index(embedder, texts, false, cache);
+        java.nio.file.Path file;
+        try (var files = java.nio.file.Files.list(cache)) {
+            file = files.filter(p -> p.toString().endsWith(".f32")).findFirst().orElseThrow();
+        }
+        assertEquals(first.search(texts.get(3), 1).get(0).index(), 3);
+        // Doctor the cached vectors: row 0 := row 3. A second index must read the file, not re-embed.
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        int dim = embedder.dimension();
+        System.arraycopy(bytes, 12 + 3 * dim * 4, bytes, 12, dim * 4);
+        java.nio.file.Files.write(file, bytes);
+        SemanticSearch cached = SemanticSearch.index(embedder, texts, false, cache);
+        assertEquals(cached.search(texts.get(3), 2).get(1).score(), cached.search(texts.get(3), 2).get(0).score(), 1e-6);
+        // Another corpus or a damaged file means embedding afresh.
+        java.nio.file.Files.write(file, new byte[] {1, 2, 3});
+        SemanticSearch rebuilt = SemanticSearch.index(embedder, texts, false, cache);
+        assertEquals(0, rebuilt.search(texts.get(0), 1).get(0).index());
+        assertEquals(12 + 20L * dim * 4, java.nio.file.Files.size(file), "rewritten after the damage");
+    }
+
+    @Test
     void aParagraphFindsItselfWithCosineOne() {
         // Batched, padded indexing and single-text query embedding must give the same vector.
         for (int index : new int[] {0, 123, sample.size() - 1}) {

@@ -77,6 +77,14 @@ public abstract class Module {
         return total;
     }
 
+    /**
+     * Turns gradient tracking on or off for every parameter (libtorch's {@code requires_grad}). Parameters
+     * are created without it, which is what inference wants; optimizers turn it on for what they train.
+     */
+    public final void requiresGrad(boolean on) {
+        namedParameters().values().forEach(tensor -> tensor.set_requires_grad(on));
+    }
+
     /** Switches dropout (and anything else mode-dependent) on or off for this module and its children. */
     public final void train(boolean on) {
         training = on;

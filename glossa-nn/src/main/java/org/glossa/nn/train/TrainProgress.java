@@ -35,7 +35,8 @@ final class TrainProgress implements AutoCloseable {
     }
 
     static TrainProgress start(boolean enabled, long totalSteps, long firstStep) {
-        return new TrainProgress(enabled ? System.err : null, System.console() != null, System::nanoTime, totalSteps, firstStep);
+        boolean show = enabled && org.glossa.core.Progress.isEnabled(); // --quiet silences every progress display
+        return new TrainProgress(show ? System.err : null, System.console() != null, System::nanoTime, totalSteps, firstStep);
     }
 
     /** Reports the state after {@code step} steps; redraws when it is time. */

@@ -1,0 +1,166 @@
+package org.glossa.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.glossa.models.bert.Bert;
+import org.glossa.models.bert.BertConfig;
+import org.glossa.nn.Autocast;
+import org.glossa.nn.Engine;
+import org.glossa.nn.Linear;
+import org.glossa.nn.Module;
+import org.glossa.nn.NativeScope;
+import org.glossa.nn.Tensors;
+import org.glossa.nn.train.AdamW;
+
+/**
+ * What bf16 mixed precision buys on a training step of a MiniLM-shaped encoder (6 layers × 384, 12 heads,
+ * vocabulary 30522), batch 32 × 128, with a masked-LM-like loss: 15 % of the positions, picked at random,
+ * go through a Linear head over the vocabulary and cross-entropy against random targets.
+ *
+ * <pre>bench/train-step.sh [timed-steps=4] [threads=nproc]</pre>
+ *
+ * For fp32 and then bf16 (forward under autocast, fp32 weights, fp32 loss, backward outside autocast, as
+ * the Trainer does), from the same initial weights and on the same batches, it runs one warm-up step and
+ * then the timed steps, and prints the median time of each phase: forward (with the loss), backward,
+ * optimizer (global-norm clipping at 1.0, AdamW, dropping the gradients). The loss of every step is
+ * printed too, for the effect of bf16 on the loss.
+ */
+public final class TrainStepTiming {
+    static final int BATCH = 32;
+    static final int LENGTH = 128;
+    static final double MASKED = 0.15;
+
+    /** BERT plus a prediction head over the vocabulary on the masked positions. */
+    static final class MaskedLm extends Module {
+        final Bert.Model bert;
+        final Linear head;
+
+        MaskedLm(BertConfig config) {
+            bert = child("bert", new Bert.Model(config, false));
+            head = child("head", new Linear(config.hiddenSize(), config.vocabSize(), config.initializerRange()));
+        }
+
+        /** Mean cross-entropy of the head's predictions at {@code positions} (flat indices into B·T). */
+        Tensor loss(Tensor ids, Tensor positions, Tensor targets) {
+            Tensor hidden = bert.forward(ids, null, null).lastHiddenState(); // (B, T, H)
+            Tensor picked = hidden.reshape(-1, hidden.size(2)).index_select(0, positions); // (M, H)
+            Tensor logits = head.forward(picked); // (M, V)
+            return torch.cross_entropy(logits, targets);
+        }
+    }
+
+    record Batch(long[] ids, long[] positions, long[] targets) {}
+
+    public static void main(String[] args) {
+        int timedSteps = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        if (args.length > 1) {
+            System.setProperty("glossa.threads", args[1]);
+        }
+        Engine.init();
+        System.out.println("# " + Engine.describe().replace("\n", "\n# "));
+        BertConfig config = BertConfig.miniLmL6();
+        List<Batch> batches = new ArrayList<>();
+        Random random = new Random(42);
+        for (int i = 0; i < timedSteps + 1; i++) {
+            batches.add(randomBatch(random, config.vocabSize()));
+        }
+        System.out.printf(Locale.ROOT, "# MiniLM-shaped (%d layers x %d, vocab %d), batch %d x %d, %d masked positions, %d threads%n",
+                config.numHiddenLayers(), config.hiddenSize(), config.vocabSize(), BATCH, LENGTH,
+                batches.get(0).positions.length, Engine.threads());
+
+        double[][] fp32 = run(config, batches, false);
+        double[][] bf16 = run(config, batches, true);
+
+        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s%n", "precision", "forward s", "backward s", "optimizer s", "step s");
+        print("fp32", fp32);
+        print("bf16", bf16);
+        System.out.printf(Locale.ROOT, "%-10s %11.2fx %11.2fx %11.2fx %11.2fx%n", "speed-up",
+                median(fp32[0]) / median(bf16[0]), median(fp32[1]) / median(bf16[1]),
+                median(fp32[2]) / median(bf16[2]), median(fp32[3]) / median(bf16[3]));
+        System.out.printf(Locale.ROOT, "%nloss per step (same initial weights, same batches; step 0 is the warm-up):%n");
+        for (int i = 0; i < fp32[4].length; i++) {
+            System.out.printf(Locale.ROOT, "step %d  fp32 %.5f  bf16 %.5f  diff %+.5f%n", i, fp32[4][i], bf16[4][i],
+                    bf16[4][i] - fp32[4][i]);
+        }
+    }
+
+    /** Phase times of the timed steps (forward, backward, optimizer, total) and the loss of every step. */
+    static double[][] run(BertConfig config, List<Batch> batches, boolean bf16) {
+        torch.manual_seed(1234);
+        MaskedLm model = new MaskedLm(config);
+        model.train(true);
+        AdamW adamW = new AdamW(model, AdamW.Options.defaults());
+        int timed = batches.size() - 1;
+        double[][] out = {new double[timed], new double[timed], new double[timed], new double[timed], new double[batches.size()]};
+        try (TensorVector parameters = new TensorVector(model.parameters().toArray(new Tensor[0]))) {
+            for (int step = 0; step < batches.size(); step++) {
+                Batch batch = batches.get(step);
+                try (NativeScope scope = new NativeScope()) {
+                    Tensor ids = Tensors.fromLongs(batch.ids, BATCH, LENGTH);
+                    Tensor positions = Tensors.fromLongs(batch.positions, batch.positions.length);
+                    Tensor targets = Tensors.fromLongs(batch.targets, batch.targets.length);
+                    long t0 = System.nanoTime();
+                    Tensor loss = bf16 ? Autocast.bf16(() -> model.loss(ids, positions, targets)) : model.loss(ids, positions, targets);
+                    loss = loss.to(ScalarType.Float);
+                    double value = loss.item_double();
+                    long t1 = System.nanoTime();
+                    loss.backward();
+                    long t2 = System.nanoTime();
+                    torch.clip_grad_norm_(parameters, 1.0);
+                    adamW.step(1e-4);
+                    adamW.zeroGrad();
+                    long t3 = System.nanoTime();
+                    out[4][step] = value;
+                    System.out.printf(Locale.ROOT, "%s step %d: loss %.5f  forward %.2f s  backward %.2f s  optimizer %.2f s%n",
+                            bf16 ? "bf16" : "fp32", step, value, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+                    if (step > 0) {
+                        out[0][step - 1] = (t1 - t0) / 1e9;
+                        out[1][step - 1] = (t2 - t1) / 1e9;
+                        out[2][step - 1] = (t3 - t2) / 1e9;
+                        out[3][step - 1] = (t3 - t0) / 1e9;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static Batch randomBatch(Random random, int vocab) {
+        long[] ids = new long[BATCH * LENGTH];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1000 + random.nextInt(vocab - 1000); // ordinary word pieces, not special tokens
+        }
+        List<Long> positions = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (random.nextDouble() < MASKED) {
+                positions.add((long) i);
+            }
+        }
+        long[] picked = positions.stream().mapToLong(Long::longValue).toArray();
+        long[] targets = new long[picked.length];
+        for (int i = 0; i < picked.length; i++) {
+            targets[i] = ids[(int) picked[i]]; // predict the original token...
+            ids[(int) picked[i]] = 103;        // ...behind a [MASK]
+        }
+        return new Batch(ids, picked, targets);
+    }
+
+    static void print(String name, double[][] times) {
+        System.out.printf(Locale.ROOT, "%-10s %12.3f %12.3f %12.3f %12.3f%n", name, median(times[0]), median(times[1]),
+                median(times[2]), median(times[3]));
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

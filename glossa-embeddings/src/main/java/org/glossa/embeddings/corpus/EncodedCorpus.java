@@ -61,11 +61,17 @@ public final class EncodedCorpus implements AutoCloseable {
      */
     public static EncodedCorpus encode(SentenceSource source, int minCount, int maxVocab, Storage storage,
                                        Path tempDirectory) {
+        return encode(source, minCount, maxVocab, storage, tempDirectory, true);
+    }
+
+    /** As {@link #encode(SentenceSource, int, int, Storage, Path)}, with or without a progress line on standard error. */
+    public static EncodedCorpus encode(SentenceSource source, int minCount, int maxVocab, Storage storage,
+                                       Path tempDirectory, boolean showProgress) {
         Vocabulary.checkLimits(minCount, maxVocab);
         Store store = new Store(storage, tempDirectory);
         try {
             Vocabulary.Counter counter = new Vocabulary.Counter();
-            try (Progress progress = Progress.start("reading corpus", 0, "words")) {
+            try (Progress progress = showProgress ? Progress.start("reading corpus", 0, "words") : Progress.quiet()) {
                 source.forEachSentence((words, length) -> {
                     for (int i = 0; i < length; i++) {
                         store.append(counter.add(words[i]));
@@ -91,10 +97,16 @@ public final class EncodedCorpus implements AutoCloseable {
     /** Reads {@code source} once and keeps the ids of its words by {@code vocabulary} (other words are dropped). */
     public static EncodedCorpus encode(SentenceSource source, Vocabulary vocabulary, Storage storage,
                                        Path tempDirectory) {
+        return encode(source, vocabulary, storage, tempDirectory, true);
+    }
+
+    /** As {@link #encode(SentenceSource, Vocabulary, Storage, Path)}, with or without a progress line on standard error. */
+    public static EncodedCorpus encode(SentenceSource source, Vocabulary vocabulary, Storage storage,
+                                       Path tempDirectory, boolean showProgress) {
         Store store = new Store(storage, tempDirectory);
         try {
             Stats stats = new Stats();
-            try (Progress progress = Progress.start("reading corpus", 0, "words")) {
+            try (Progress progress = showProgress ? Progress.start("reading corpus", 0, "words") : Progress.quiet()) {
                 source.forEachSentence((words, length) -> {
                     int kept = 0;
                     for (int i = 0; i < length; i++) {

@@ -46,8 +46,8 @@ public final class Word2Vec {
     private static final float TABLE_SCALE = TABLE_SIZE / (2 * MAX_EXP);
     /** σ(x) at the centre of each of the 1000 cells of [-6, 6], plus one cell for x = 6 exactly. */
     static final float[] SIGMOID = new float[TABLE_SIZE + 1];
-    /** -log σ(x) on the same cells. */
-    static final float[] NEG_LOG_SIGMOID = new float[TABLE_SIZE + 1];
+    /** -log σ(x) at the 1001 cell edges of [-6, 6] (and one more), interpolated linearly for the loss. */
+    static final float[] NEG_LOG_SIGMOID = new float[TABLE_SIZE + 2];
     private static final long LCG_MULTIPLIER = 25214903917L; // word2vec.c's linear congruential generator
     private static final long LCG_INCREMENT = 11;
     private static final int ALPHA_UPDATE_WORDS = 10_000;
@@ -57,6 +57,9 @@ public final class Word2Vec {
         for (int i = 0; i <= TABLE_SIZE; i++) {
             double x = (i + 0.5) / TABLE_SCALE - MAX_EXP;
             SIGMOID[i] = (float) (1 / (1 + Math.exp(-x)));
+        }
+        for (int i = 0; i < NEG_LOG_SIGMOID.length; i++) {
+            double x = i / TABLE_SCALE - MAX_EXP;
             NEG_LOG_SIGMOID[i] = (float) Math.log1p(Math.exp(-x));
         }
     }
@@ -69,8 +72,9 @@ public final class Word2Vec {
     }
 
     public static Word2VecResult train(SentenceSource corpus, Word2VecOptions options, Word2VecListener listener) {
+        options.validate(); // before reading the corpus
         try (EncodedCorpus encoded = EncodedCorpus.encode(corpus, options.minCount(), options.maxVocab(),
-                options.storage(), options.tempDirectory())) {
+                options.storage(), options.tempDirectory(), options.showProgress())) {
             return train(encoded, options, listener);
         }
     }
@@ -80,7 +84,7 @@ public final class Word2Vec {
      * used as it is: the options' min-count and max-vocab do not apply.
      */
     public static Word2VecResult train(EncodedCorpus corpus, Word2VecOptions options, Word2VecListener listener) {
-        return new Run(corpus, options, listener).execute();
+        return new Run(corpus, options.validate(), listener).execute();
     }
 
     /**
@@ -95,15 +99,21 @@ public final class Word2Vec {
         return Math.min(1, (Math.sqrt(count / threshold) + 1) * threshold / count);
     }
 
-    /** -log σ(x): the table inside ±6, close approximations outside (exact to float precision). */
+    /**
+     * -log σ(x), the loss of one logistic unit: inside ±6 the table, interpolated linearly (error below
+     * 1e-5); outside, e^-x and e^x - x (log1p(e^-x) and -x + log1p(e^x) to within 3e-6).
+     */
     static float negLogSigmoid(float x) {
         if (x >= MAX_EXP) {
-            return (float) Math.exp(-x); // log1p(e^-x) for e^-x < 0.0025
+            return (float) Math.exp(-x);
         }
         if (x <= -MAX_EXP) {
             return (float) (Math.exp(x) - x);
         }
-        return NEG_LOG_SIGMOID[(int) ((x + MAX_EXP) * TABLE_SCALE)];
+        float position = (x + MAX_EXP) * TABLE_SCALE;
+        int cell = (int) position;
+        float fraction = position - cell;
+        return NEG_LOG_SIGMOID[cell] + fraction * (NEG_LOG_SIGMOID[cell + 1] - NEG_LOG_SIGMOID[cell]);
     }
 
     /** One training run: the shared weights, the threads and the epoch bookkeeping. */

@@ -11,7 +11,8 @@ import org.glossa.embeddings.corpus.EncodedCorpus;
  * <pre>{@code
  * Word2VecOptions options = Word2VecOptions.defaults().withArchitecture(Architecture.SKIP_GRAM).withEpochs(5);
  * }</pre>
- * Invalid values throw {@link GlossaException} naming the option.
+ * Invalid values throw {@link GlossaException} naming the option; checks that involve two options (so
+ * that the order of {@code with...} calls does not matter) happen in {@link #validate()}, which training calls.
  *
  * @param architecture         CBOW (default, as both tools) or skip-gram
  * @param dimension            vector size (100)
@@ -73,9 +74,6 @@ public record Word2VecOptions(
         if (negative < 0) {
             throw new GlossaException("negative must be 0 or more, got " + negative);
         }
-        if (negative == 0 && !hierarchicalSoftmax) {
-            throw new GlossaException("negative is 0 and hierarchical softmax is off: nothing to train");
-        }
         if (!(sample >= 0) || Double.isInfinite(sample)) {
             throw new GlossaException("sample must be 0 (off) or a positive threshold, got " + sample);
         }
@@ -83,13 +81,27 @@ public record Word2VecOptions(
         if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
             throw new GlossaException("alpha must be positive, got " + alpha);
         }
-        if (minAlpha != null && !(minAlpha >= 0 && minAlpha <= effectiveAlpha(architecture, alpha))) {
-            throw new GlossaException("min-alpha must be between 0 and alpha (" + effectiveAlpha(architecture, alpha)
-                    + "), got " + minAlpha);
+        if (minAlpha != null && !(minAlpha >= 0 && Double.isFinite(minAlpha))) {
+            throw new GlossaException("min-alpha must be 0 or positive, got " + minAlpha);
         }
         if (storage == null) {
             throw new GlossaException("storage must be given (MEMORY or TEMP_FILE)");
         }
+    }
+
+    /**
+     * The checks across options: something to train (negative sampling or hierarchical softmax) and a final
+     * learning rate not above the initial one.
+     */
+    public Word2VecOptions validate() {
+        if (negative == 0 && !hierarchicalSoftmax) {
+            throw new GlossaException("negative is 0 and hierarchical softmax is off: nothing to train");
+        }
+        if (effectiveMinAlpha() > effectiveAlpha()) {
+            throw new GlossaException("min-alpha (" + effectiveMinAlpha() + ") must not exceed alpha ("
+                    + effectiveAlpha() + ")");
+        }
+        return this;
     }
 
     private static void positive(String name, int value) {

@@ -89,6 +89,51 @@ public final class TrainStepTiming {
             System.out.printf(Locale.ROOT, "step %d  fp32 %.5f  bf16 %.5f  diff %+.5f%n", i, fp32[4][i], bf16[4][i],
                     bf16[4][i] - fp32[4][i]);
         }
+        attentionTiming();
+    }
+
+    /**
+     * One layer's attention, (32, 12, 128, 32) with a padding mask, forward and backward: libtorch's fused
+     * {@code scaled_dot_product_attention} in fp32 and under bf16 autocast, beside the same attention
+     * written as matmul → masked softmax → matmul under bf16 autocast.
+     */
+    static void attentionTiming() {
+        System.out.printf(Locale.ROOT, "%nattention (32, 12, 128, 32), median of 5 after a warm-up:%n");
+        for (String variant : List.of("sdpa fp32", "sdpa bf16", "matmul-softmax bf16")) {
+            boolean bf16 = variant.endsWith("bf16");
+            boolean fused = variant.startsWith("sdpa");
+            double[] forward = new double[5];
+            double[] backward = new double[5];
+            for (int run = -1; run < 5; run++) {
+                try (NativeScope scope = new NativeScope()) {
+                    torch.manual_seed(run + 10);
+                    Tensor q = torch.randn(32, 12, 128, 32).set_requires_grad(true);
+                    Tensor k = torch.randn(32, 12, 128, 32).set_requires_grad(true);
+                    Tensor v = torch.randn(32, 12, 128, 32).set_requires_grad(true);
+                    Tensor keep = torch.ones(32, 1, 1, 128).to(ScalarType.Bool); // (B, 1, 1, T)
+                    java.util.function.Supplier<Tensor> attention = fused
+                            ? () -> org.glossa.nn.Ops.scaledDotProductAttention(q, k, v, keep)
+                            : () -> {
+                                Tensor scores = org.glossa.nn.Ops.matmul(q, k.transpose(-2, -1))
+                                        .mul(new org.bytedeco.pytorch.Scalar(1 / Math.sqrt(32)))
+                                        .masked_fill(keep.logical_not(), new org.bytedeco.pytorch.Scalar(-1e9f));
+                                return org.glossa.nn.Ops.matmul(org.glossa.nn.Ops.softmax(scores, -1), v);
+                            };
+                    long t0 = System.nanoTime();
+                    Tensor out = bf16 ? Autocast.bf16(attention) : attention.get();
+                    Tensor loss = out.to(ScalarType.Float).sum();
+                    loss.item_double();
+                    long t1 = System.nanoTime();
+                    loss.backward();
+                    long t2 = System.nanoTime();
+                    if (run >= 0) {
+                        forward[run] = (t1 - t0) / 1e9;
+                        backward[run] = (t2 - t1) / 1e9;
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-20s forward %.3f s  backward %.3f s%n", variant, median(forward), median(backward));
+        }
     }
 
     /** Phase times of the timed steps (forward, backward, optimizer, total) and the loss of every step. */

@@ -211,6 +211,10 @@ public final class Trainer<B> {
             if (stopRequested.get() && reason == StopReason.COMPLETED && step < totalSteps) {
                 reason = StopReason.INTERRUPTED;
             }
+            if (window.steps > 0) {
+                // Stopped between two log lines: the steps since the last one still belong in the curve.
+                metrics.write(trainLine(window, schedule.lr(step - 1), batchesPerEpoch));
+            }
             if (lastSavedStep != step) {
                 saveCheckpoint(batchesPerEpoch, totalSteps);
             }

@@ -244,6 +244,9 @@ class TrainerTest {
         assertEquals(result.steps(), state.get("step").asLong());
         assertEquals(result.steps(), state.get("micro_batches").asLong());
         assertEquals("sgd", state.get("optimizer").get("type").asText());
+        // The steps since the last metrics line (every 10 steps by default) are logged before stopping.
+        List<JsonNode> lines = trainLines(runDir);
+        assertEquals(result.steps(), lines.get(lines.size() - 1).get("step").asLong());
     }
 
     // ------------------------------------------------------------------ the step itself

@@ -389,7 +389,7 @@ class TrainerTest {
         Schedule schedule = new Schedule.WarmupCosine(1e-2, 2, 8);
         ShuffledBatches<Example, Batch> data = data(examples(24, 7), 6, true); // 4 batches an epoch
         TrainResult result = new Trainer<>(model, model::loss, data, new AdamW(model, AdamW.Options.defaults()), schedule,
-                quiet(runDir).epochs(4).accumulation(2).logEvery(2).evalEvery(4).build())
+                quiet(runDir).epochs(4).accumulation(2).logEvery(2).evalEvery(4).plot(true).build())
                 .evaluator(() -> Map.of("val_loss", 0.5, "val_accuracy", 0.75)).train();
         assertEquals(8, result.steps()); // 4 epochs × 4 batches / 2 per step
         List<JsonNode> lines = MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME));
@@ -410,6 +410,7 @@ class TrainerTest {
         }
         assertEquals(0.75, eval.get(1).get("val_accuracy").asDouble());
         assertEquals(Map.of("val_loss", 0.5, "val_accuracy", 0.75), result.lastEval());
+        assertTrue(Files.isRegularFile(runDir.resolve(RunPlot.FILE_NAME)), "the loss curves are drawn at the end");
     }
 
     // ------------------------------------------------------------------ bad input

@@ -23,7 +23,6 @@ import org.glossa.core.safetensors.SafeTensorsFile;
 import org.glossa.core.safetensors.TensorData;
 import org.glossa.nn.DTypes;
 import org.glossa.nn.Engine;
-import org.glossa.nn.Module;
 import org.glossa.nn.Tensors;
 
 /**
@@ -89,11 +88,6 @@ public abstract class Optimizer {
                 states.add(new ParameterState(name, tensor, slots));
             });
         }
-    }
-
-    /** Every parameter of {@code module}. */
-    protected static Map<String, Tensor> all(Module module) {
-        return module.namedParameters();
     }
 
     /** The name saved with the state. */

@@ -3,9 +3,12 @@ package org.glossa.nn.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -248,7 +251,7 @@ public final class Trainer<B> {
                         : trainStep.loss(batch);
                 if (loss.numel() != 1) {
                     throw new IllegalStateException("the training step must return a scalar loss, got shape "
-                            + java.util.Arrays.toString(Tensors.shape(loss)));
+                            + Arrays.toString(Tensors.shape(loss)));
                 }
                 if (loss.scalar_type().intern() != ScalarType.Float) {
                     loss = loss.to(ScalarType.Float); // fp32 loss whatever autocast computed it in
@@ -290,7 +293,7 @@ public final class Trainer<B> {
         line.put("wall_s", wallSeconds());
         metrics.write(line);
         StringBuilder message = new StringBuilder("step " + step + ":");
-        results.forEach((name, value) -> message.append(String.format(java.util.Locale.ROOT, " %s %.4f", name, value)));
+        results.forEach((name, value) -> message.append(String.format(Locale.ROOT, " %s %.4f", name, value)));
         progress.println(message.toString());
         if (config.monitor() == null) {
             return false;
@@ -385,7 +388,7 @@ public final class Trainer<B> {
                 SafeTensors.write(state.resolve(Checkpoints.CARRIED_STATE_FILE), tensors, Map.of());
             }
             byte[] json = (Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(trainerState(batchesPerEpoch, totalSteps))
-                    + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    + "\n").getBytes(StandardCharsets.UTF_8);
             Files.write(state.resolve(Checkpoints.TRAINER_STATE_FILE), json);
         });
         lastSavedStep = step;
@@ -403,7 +406,7 @@ public final class Trainer<B> {
         state.put("batches_per_epoch", batchesPerEpoch);
         state.put("accumulation", config.accumulation());
         state.put("seed", config.seed());
-        state.put("precision", config.precision().name().toLowerCase(java.util.Locale.ROOT));
+        state.put("precision", config.precision().name().toLowerCase(Locale.ROOT));
         Map<String, Object> optimizerInfo = new LinkedHashMap<>();
         optimizerInfo.put("type", optimizer.kind());
         optimizerInfo.putAll(optimizer.hyperparameters());

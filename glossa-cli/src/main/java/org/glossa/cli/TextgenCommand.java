@@ -64,7 +64,7 @@ final class TextgenCommand {
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
             description = {
                 "Trains a language model with stateful windows (the state carried from batch to batch), evaluating on the"
-                        + " last 10% of the corpus, and keeps the best model by validation loss.",
+                        + " last 10%% of the corpus, and keeps the best model by validation loss.",
                 "With no options: the TensorFlow tutorial's GRU on Tiny Shakespeare (../shared/data/tinyshakespeare),"
                         + " saved in runs/textgen-<timestamp>. Ctrl-C writes a checkpoint; --resume continues it exactly."
             })
@@ -299,7 +299,7 @@ final class TextgenCommand {
         Path corpus;
 
         @Option(names = "--split", paramLabel = "validation|train|all", defaultValue = "validation",
-                description = "Which part of the corpus: the last 10% (default), the first 90%, or all of it.")
+                description = "Which part of the corpus: the last 10%% (default), the first 90%%, or all of it.")
         String split;
 
         @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Parallel streams (default 64).")

@@ -126,4 +126,24 @@ class TextgenCommandTest {
         assertEquals(2, topP.exitCode());
         assertTrue(topP.err().startsWith("glossa: top-p must be in (0, 1], got 0.0\n"), topP.err());
     }
+
+    @Test
+    void helpFormatsCleanly() {
+        // picocli reports unformattable descriptions (a bare % sign) as warnings on System.err.
+        java.io.PrintStream systemErr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String sub : List.of("train", "generate", "eval")) {
+                Run help = glossa("textgen", sub, "--help");
+                assertEquals(0, help.exitCode());
+                assertEquals("", help.err());
+                assertTrue(help.out().startsWith("Usage: glossa textgen " + sub), help.out());
+            }
+        } finally {
+            System.setErr(systemErr);
+        }
+        assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8), "picocli complained about a help text");
+        assertEquals(2, glossa("textgen").exitCode(), "textgen without a subcommand");
+    }
 }

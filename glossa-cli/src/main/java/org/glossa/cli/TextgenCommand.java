@@ -207,7 +207,7 @@ final class TextgenCommand {
                 out.flush();
                 result = TextgenTraining.train(options, runDir, !noProgress, out::println);
             }
-            if (sample > 0) {
+            if (sample > 0 && result.validation() != null) {
                 CharLanguageModel model = CharLanguageModel.load(result.runDir());
                 String prime = firstWordLike(model.vocabulary());
                 out.println("sample (temperature 1.0):");

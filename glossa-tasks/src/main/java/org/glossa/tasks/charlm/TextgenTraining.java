@@ -182,7 +182,7 @@ public final class TextgenTraining {
      *
      * @param runDir the run directory, which also holds the best model's files
      * @param training the trainer's account (steps, stop reason, checkpoints, best metric)
-     * @param validation the saved model's loss on the validation part, in fp32
+     * @param validation the saved model's loss on the validation part, in fp32; null when the run was interrupted
      */
     public record Result(Path runDir, TrainResult training, CharLanguageModel.Evaluation validation) {}
 
@@ -346,6 +346,12 @@ public final class TextgenTraining {
             Weights.load(languageModel.model(), best.resolve(Checkpoints.MODEL_FILE), "", Set.of());
         }
         languageModel.save(runDir);
+        if (result.reason() == TrainResult.StopReason.INTERRUPTED) {
+            // Whoever pressed Ctrl-C wants the prompt back: no extra pass over the validation text.
+            log.accept("interrupted after step " + result.steps() + "; the best model so far is saved in " + runDir
+                    + "; continue with: glossa textgen train --resume " + runDir);
+            return new Result(runDir, result, null);
+        }
         CharLanguageModel.Evaluation validation = languageModel.evaluate(prepared.split.validation(),
                 prepared.options.batchSize(), prepared.options.seqLength());
         log.accept(String.format(Locale.ROOT, "%s after %d steps (%.2f epochs, %.0f s); model from %s saved in %s",

@@ -12,7 +12,8 @@ import org.glossa.embeddings.corpus.SentenceSource;
 /**
  * The words a model learns vectors for, with their corpus counts. Ids run from 0 (the most frequent
  * word) up, by descending count; words of equal count keep the order of their first occurrence in the
- * corpus (gensim's order too; word2vec.c's unstable qsort leaves ties in no particular order).
+ * corpus, so that ids are reproducible (word2vec.c's qsort and gensim's numpy argsort, neither stable,
+ * leave ties in an order of their own).
  * Immutable and thread-safe.
  */
 public final class Vocabulary {

@@ -330,8 +330,6 @@ public final class KeyedVectors {
     // ---------------------------------------------------------------------------------------------
     // Search
 
-    /** Rows per block: a block's dot products with a batch stay in L1/L2 while the scores are read. */
-    private static final int BLOCK_ROWS = 64;
     /** Query vectors per pass over the matrix. */
     private static final int BATCH_VECTORS = 128;
 
@@ -376,17 +374,18 @@ public final class KeyedVectors {
     private Heap[] searchBatch(float[] vectors, int firstVector, int batch, int firstQuery, int endQuery,
                                int[][] excluded, int[][] layout, int topN, int limit) {
         int d = dimension;
-        // (D, B): the batch transposed, so that one matrix row meets all query vectors in a vectorisable loop.
-        float[] transposed = new float[d * batch];
+        // (D, B): the batch transposed, one array per dimension, so that a matrix row meets all query
+        // vectors in plain element-wise loops that the JIT turns into SIMD instructions.
+        float[][] transposed = new float[d][batch];
         for (int v = 0; v < batch; v++) {
             for (int k = 0; k < d; k++) {
-                transposed[k * batch + v] = vectors[(firstVector + v) * d + k];
+                transposed[k][v] = vectors[(firstVector + v) * d + k];
             }
         }
         int queries = endQuery - firstQuery;
         long work = (long) limit * d * batch;
         int parts = work < (1L << 22) ? 1
-                : (int) Math.min(Math.max(1, limit / BLOCK_ROWS), 4L * Runtime.getRuntime().availableProcessors());
+                : (int) Math.min(Math.max(1, limit / 64), 4L * Runtime.getRuntime().availableProcessors());
         float[] u = unit();
         Heap[][] partial = IntStream.range(0, parts).parallel().mapToObj(part -> {
             int from = (int) ((long) limit * part / parts);
@@ -422,40 +421,40 @@ public final class KeyedVectors {
         }
     }
 
-    private void scanBatch(float[] u, float[] transposed, int batch, int from, int to, Heap[] heaps, int firstQuery,
+    private void scanBatch(float[] u, float[][] transposed, int batch, int from, int to, Heap[] heaps, int firstQuery,
                            int[][] excluded, int[][] layout, int firstVector) {
         int d = dimension;
-        float[] dots = new float[BLOCK_ROWS * batch]; // (rows in block, B)
-        for (int start = from; start < to; start += BLOCK_ROWS) {
-            int rows = Math.min(BLOCK_ROWS, to - start);
-            Arrays.fill(dots, 0, rows * batch, 0f);
-            for (int r = 0; r < rows; r++) {
-                int rowBase = (start + r) * d;
-                int out = r * batch;
-                for (int k = 0; k < d; k++) {
-                    float value = u[rowBase + k];
-                    int in = k * batch;
-                    for (int v = 0; v < batch; v++) { // vectorised by the JIT
-                        dots[out + v] += value * transposed[in + v];
-                    }
+        float[] dots = new float[batch]; // (B) this row's dot product with each query vector
+        for (int row = from; row < to; row++) {
+            Arrays.fill(dots, 0f);
+            int base = row * d;
+            int k = 0;
+            for (; k + 3 < d; k += 4) { // four dimensions per pass: a quarter of the loads and stores of dots
+                float u0 = u[base + k];
+                float u1 = u[base + k + 1];
+                float u2 = u[base + k + 2];
+                float u3 = u[base + k + 3];
+                float[] t0 = transposed[k];
+                float[] t1 = transposed[k + 1];
+                float[] t2 = transposed[k + 2];
+                float[] t3 = transposed[k + 3];
+                for (int v = 0; v < batch; v++) {
+                    dots[v] += u0 * t0[v] + u1 * t1[v] + u2 * t2[v] + u3 * t3[v];
+                }
+            }
+            for (; k < d; k++) {
+                float u0 = u[base + k];
+                float[] t0 = transposed[k];
+                for (int v = 0; v < batch; v++) {
+                    dots[v] += u0 * t0[v];
                 }
             }
             for (int i = 0; i < heaps.length; i++) {
                 int query = firstQuery + i;
-                int[] skip = excluded == null ? null : excluded[query];
-                Heap heap = heaps[i];
-                for (int r = 0; r < rows; r++) {
-                    int row = start + r;
-                    float score;
-                    if (layout == null) {
-                        score = dots[r * batch + i];
-                    } else {
-                        score = cosMul(dots, r * batch + layout[query][0] - firstVector, layout[query][1],
-                                layout[query][2]);
-                    }
-                    if (heap.accepts(score, row) && !contains(skip, row)) {
-                        heap.add(score, row);
-                    }
+                float score = layout == null ? dots[i]
+                        : cosMul(dots, layout[query][0] - firstVector, layout[query][1], layout[query][2]);
+                if (heaps[i].accepts(score, row) && (excluded == null || !contains(excluded[query], row))) {
+                    heaps[i].add(score, row);
                 }
             }
         }

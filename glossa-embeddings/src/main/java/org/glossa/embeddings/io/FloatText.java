@@ -190,13 +190,16 @@ final class FloatText {
 
     /**
      * The shortest round-tripping digits of positive finite {@code value}, found with double arithmetic:
-     * for 1, 2, … 9 significant digits, the two decimals that bracket the value are tried, and the
-     * closer of those that read back as {@code value} wins. Packs digits (high bits) and the power of ten
-     * (low byte); {@link #NO_FAST_RESULT} when double arithmetic cannot decide exactly.
+     * with p significant digits, the two decimals that bracket the value are the only candidates, and
+     * whether one of them reads back as {@code value} only ever turns from no to yes as p grows (a
+     * p-digit decimal is also a (p+1)-digit one), so p is found by bisection over 1…9; the closer of the
+     * bracketing decimals that read back wins. Packs digits (high bits) and the power of ten (low byte);
+     * {@link #NO_FAST_RESULT} when double arithmetic cannot decide exactly.
      */
     private static long shortestFast(float value) {
         double d = value;
-        int k = (int) Math.floor(Math.log10(d)); // d in [10^k, 10^(k+1))
+        // d in [10^k, 10^(k+1)): estimated from the binary exponent (off by one at most), then corrected.
+        int k = (int) Math.floor(Math.getExponent(d) * 0.30102999566398120);
         if (k - 8 < -22 || k > 21) {
             return NO_FAST_RESULT;
         }
@@ -205,32 +208,53 @@ final class FloatText {
         } else if (k + 1 >= 0 ? d >= POW10[k + 1] : d * POW10[-(k + 1)] >= 1) {
             k++;
         }
-        for (int p = 1; p <= 9; p++) {
-            int n = p - 1 - k; // scaled = d × 10^n lies in [10^(p-1), 10^p)
-            if (n > 22 || n < -22) {
+        int low = 1;
+        int high = 9;
+        long found = NO_FAST_RESULT;
+        while (low <= high) {
+            int p = (low + high) >>> 1;
+            long result = probe(d, k, p, value);
+            if (result == UNSURE) {
                 return NO_FAST_RESULT;
             }
-            double scaled = n >= 0 ? d * POW10[n] : d / POW10[-n];
-            long below = (long) Math.floor(scaled);
-            boolean belowOk = readsBackAs(below, -n, value);
-            boolean aboveOk = readsBackAs(below + 1, -n, value);
-            if (!belowOk && !aboveOk) {
-                continue;
-            }
-            long chosen;
-            if (belowOk && aboveOk) {
-                double fraction = scaled - below;
-                // scaled carries at most 1.2e-16 relative error (< 1.2e-7 absolute below 10^9): decide only when clear.
-                if (Math.abs(fraction - 0.5) < 1e-6) {
-                    return NO_FAST_RESULT;
-                }
-                chosen = fraction < 0.5 ? below : below + 1;
+            if (result != NONE) {
+                found = result;
+                high = p - 1;
             } else {
-                chosen = belowOk ? below : below + 1;
+                low = p + 1;
             }
-            return (chosen << 8) | ((-n) & 0xFF);
         }
-        return NO_FAST_RESULT;
+        return found;
+    }
+
+    private static final long NONE = Long.MIN_VALUE + 1;
+    private static final long UNSURE = Long.MIN_VALUE + 2;
+
+    /** The best p-digit decimal for {@code value} (packed as in shortestFast), NONE if none reads back, or UNSURE. */
+    private static long probe(double d, int k, int p, float value) {
+        int n = p - 1 - k; // scaled = d × 10^n lies in [10^(p-1), 10^p)
+        if (n > 22 || n < -22) {
+            return UNSURE;
+        }
+        double scaled = n >= 0 ? d * POW10[n] : d / POW10[-n];
+        long below = (long) Math.floor(scaled);
+        boolean belowOk = readsBackAs(below, -n, value);
+        boolean aboveOk = readsBackAs(below + 1, -n, value);
+        if (!belowOk && !aboveOk) {
+            return NONE;
+        }
+        long chosen;
+        if (belowOk && aboveOk) {
+            double fraction = scaled - below;
+            // scaled carries at most 1.2e-16 relative error (< 1.2e-7 absolute below 10^9): decide only when clear.
+            if (Math.abs(fraction - 0.5) < 1e-6) {
+                return UNSURE;
+            }
+            chosen = fraction < 0.5 ? below : below + 1;
+        } else {
+            chosen = belowOk ? below : below + 1;
+        }
+        return (chosen << 8) | ((-n) & 0xFF);
     }
 
     /** Whether digits × 10^exponent reads back as {@code target}; an unsure case answers false. */

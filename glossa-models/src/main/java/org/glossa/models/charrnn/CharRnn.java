@@ -2,6 +2,7 @@ package org.glossa.models.charrnn;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,7 +168,7 @@ public final class CharRnn {
                 state = initialState(batch);
             } else if (state.h().size(1) != batch || state.h().size(0) != config.numLayers()
                     || state.h().size(2) != config.hiddenSize() || (state.c() == null) == config.isLstm()) {
-                throw new GlossaException("recurrent state of shape " + java.util.Arrays.toString(state.h().sizes().vec().get())
+                throw new GlossaException("recurrent state of shape " + Arrays.toString(state.h().sizes().vec().get())
                         + (state.c() == null ? "" : " with a cell state") + " does not fit a " + config.cellType()
                         + " of " + config.numLayers() + " layers, " + config.hiddenSize() + " units and a batch of " + batch);
             }

@@ -3,6 +3,7 @@ package org.glossa.tasks.charlm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -202,7 +203,7 @@ public final class CharLanguageModel {
             Tensor c = saved.get("c");
             CharRnnConfig config = model.config;
             if (h == null || (c != null) != config.isLstm() || h.dim() != 3 || h.size(0) != config.numLayers()
-                    || h.size(2) != config.hiddenSize() || (c != null && !java.util.Arrays.equals(Tensors.shape(c), Tensors.shape(h)))) {
+                    || h.size(2) != config.hiddenSize() || (c != null && !Arrays.equals(Tensors.shape(c), Tensors.shape(h)))) {
                 throw new GlossaException("the checkpoint's recurrent state " + describe(saved) + " does not fit a "
                         + config.cellType() + " of " + config.numLayers() + " layers of " + config.hiddenSize() + " units");
             }
@@ -212,7 +213,7 @@ public final class CharLanguageModel {
         private String describe(Map<String, Tensor> saved) {
             StringBuilder out = new StringBuilder();
             saved.forEach((name, tensor) -> out.append(out.length() == 0 ? "" : ", ").append(name)
-                    .append(java.util.Arrays.toString(Tensors.shape(tensor))));
+                    .append(Arrays.toString(Tensors.shape(tensor))));
             return out.length() == 0 ? "(none)" : out.toString();
         }
     }

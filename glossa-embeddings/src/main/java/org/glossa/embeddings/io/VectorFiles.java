@@ -59,22 +59,28 @@ public final class VectorFiles {
      * @param limit read only the first rows (as gensim's {@code limit}); 0 or less: all. Rows after the
      *              limit are not checked.
      * @param replaceInvalidUtf8 decode words with U+FFFD for malformed bytes instead of failing
+     * @param vocabulary a "word count" file giving the corpus counts, or null
      */
-    public record ReadOptions(VectorFormat format, int limit, boolean replaceInvalidUtf8) {
+    public record ReadOptions(VectorFormat format, int limit, boolean replaceInvalidUtf8, Path vocabulary) {
         public static ReadOptions defaults() {
-            return new ReadOptions(null, 0, false);
+            return new ReadOptions(null, 0, false, null);
         }
 
         public ReadOptions withFormat(VectorFormat format) {
-            return new ReadOptions(format, limit, replaceInvalidUtf8);
+            return new ReadOptions(format, limit, replaceInvalidUtf8, vocabulary);
         }
 
         public ReadOptions withLimit(int limit) {
-            return new ReadOptions(format, limit, replaceInvalidUtf8);
+            return new ReadOptions(format, limit, replaceInvalidUtf8, vocabulary);
         }
 
         public ReadOptions withReplaceInvalidUtf8(boolean replace) {
-            return new ReadOptions(format, limit, replace);
+            return new ReadOptions(format, limit, replace, vocabulary);
+        }
+
+        /** Word counts from a "word count" file (word2vec.c's -save-vocab, gensim's fvocab); every word needs one. */
+        public ReadOptions withVocabulary(Path vocabulary) {
+            return new ReadOptions(format, limit, replaceInvalidUtf8, vocabulary);
         }
     }
 
@@ -93,10 +99,11 @@ public final class VectorFiles {
     }
 
     public static KeyedVectors read(Path file, ReadOptions options) {
+        KeyedVectors vectors;
         try (Input in = Input.open(file)) {
             VectorFormat format = options.format() != null ? options.format() : detect(in, file);
             Reader reader = new Reader(file, in, options);
-            return switch (format) {
+            vectors = switch (format) {
                 case WORD2VEC_TEXT -> reader.readText(true);
                 case GLOVE_TEXT -> reader.readText(false);
                 case WORD2VEC_BINARY -> reader.readBinary();
@@ -104,6 +111,81 @@ public final class VectorFiles {
         } catch (IOException e) {
             throw new GlossaException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
         }
+        if (options.vocabulary() == null) {
+            return vectors;
+        }
+        Map<String, Long> counts = readVocabulary(options.vocabulary(), options.replaceInvalidUtf8());
+        long[] byRow = new long[vectors.size()];
+        for (int row = 0; row < byRow.length; row++) {
+            Long count = counts.get(vectors.words().get(row));
+            if (count == null) {
+                throw new GlossaException(options.vocabulary() + ": no count for '" + vectors.words().get(row)
+                        + "' (row " + (row + 1) + " of " + file + ")");
+            }
+            byRow[row] = count;
+        }
+        float[] all = new float[vectors.size() * vectors.dimension()];
+        for (int row = 0; row < byRow.length; row++) {
+            vectors.copyVector(row, all, row * vectors.dimension());
+        }
+        return KeyedVectors.adopt(vectors.words(), all, vectors.dimension(), byRow);
+    }
+
+    /** Reads "word count" lines (word2vec.c's -save-vocab, gensim's fvocab); UTF-8, blank lines ignored. */
+    public static Map<String, Long> readVocabulary(Path file) {
+        return readVocabulary(file, false);
+    }
+
+    private static Map<String, Long> readVocabulary(Path file, boolean replaceInvalidUtf8) {
+        Map<String, Long> counts = new HashMap<>();
+        List<String> lines;
+        try {
+            CodingErrorAction onError = replaceInvalidUtf8 ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
+            lines = StandardCharsets.UTF_8.newDecoder().onMalformedInput(onError).onUnmappableCharacter(onError)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString().lines().toList();
+        } catch (CharacterCodingException e) {
+            throw new GlossaException(file + ": not valid UTF-8");
+        } catch (IOException e) {
+            throw new GlossaException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] fields = line.split("\\s+");
+            long count;
+            try {
+                count = fields.length == 2 ? Long.parseLong(fields[1]) : -1;
+            } catch (NumberFormatException e) {
+                count = -1;
+            }
+            if (count < 0) {
+                throw new GlossaException(file + ": line " + (i + 1) + ": expected 'word count', found '"
+                        + (line.length() > 60 ? line.substring(0, 60) + "…" : line) + "'");
+            }
+            if (counts.putIfAbsent(fields[0], count) != null) {
+                throw new GlossaException(file + ": line " + (i + 1) + ": '" + fields[0] + "' appears twice");
+            }
+        }
+        return counts;
+    }
+
+    /** Writes "word count" lines in row order, as word2vec.c's -save-vocab does; the vectors need counts. */
+    public static void writeVocabulary(KeyedVectors vectors, Path file) {
+        if (!vectors.hasCounts()) {
+            throw new GlossaException("cannot write " + file + ": these vectors carry no word counts");
+        }
+        AtomicFiles.write(file, temporary -> {
+            try (var out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                for (int row = 0; row < vectors.size(); row++) {
+                    out.write(vectors.words().get(row));
+                    out.write(' ');
+                    out.write(Long.toString(vectors.count(row)));
+                    out.write('\n');
+                }
+            }
+        });
     }
 
     /** The format of {@code file}, judged from its first two lines. */

@@ -120,6 +120,37 @@ class VectorFilesTest {
         }
     }
 
+    /** word2vec.c's -save-vocab file of the same run (checked against gensim's fvocab reading when made). */
+    @Test
+    void countsComeFromAVocabularyFile() throws IOException {
+        var options = VectorFiles.ReadOptions.defaults().withReplaceInvalidUtf8(true)
+                .withVocabulary(fixture("word2vec-c-tiny.vocab"));
+        KeyedVectors kv = VectorFiles.read(fixture("word2vec-c-tiny.bin"), options);
+        assertTrue(kv.hasCounts());
+        assertEquals(939, kv.count(kv.rowOf("</s>")));
+        assertEquals(1542, kv.count(kv.rowOf("the")));
+        assertEquals(17, kv.count(kv.rowOf("日".repeat(32) + "\uFFFD")));
+        Path copy = temp.resolve("copy.vocab");
+        VectorFiles.writeVocabulary(kv, copy);
+        // The same lines as word2vec.c's, but for the cut word, now with U+FFFD in place of its stray bytes.
+        List<String> original = new String(Files.readAllBytes(fixture("word2vec-c-tiny.vocab")), StandardCharsets.UTF_8).lines().toList();
+        List<String> written = Files.readString(copy).lines().toList();
+        assertEquals(original.size(), written.size());
+        for (int i = 0; i < original.size(); i++) {
+            if (!original.get(i).startsWith("日日")) {
+                assertEquals(original.get(i), written.get(i));
+            }
+        }
+        Path partial = file("partial.vocab", "</s> 3\nthe 2\n");
+        assertMessage(assertThrows(GlossaException.class, () -> VectorFiles.read(fixture("word2vec-c-tiny.bin"),
+                options.withVocabulary(partial))).getMessage(), "partial.vocab: no count for 'of' (row 3 of ");
+        Path bad = file("bad.vocab", "the 2\nof many\n");
+        assertMessage(assertThrows(GlossaException.class, () -> VectorFiles.readVocabulary(bad)).getMessage(),
+                "bad.vocab: line 2: expected 'word count', found 'of many'");
+        KeyedVectors noCounts = VectorFiles.read(fixture("gensim.bin"));
+        assertThrows(GlossaException.class, () -> VectorFiles.writeVocabulary(noCounts, temp.resolve("x.vocab")));
+    }
+
     @Test
     void invalidUtf8IsAnErrorNamingTheLineOrRow() throws IOException {
         List<String> lines = Files.readAllLines(fixture("word2vec-c-tiny.txt"), StandardCharsets.ISO_8859_1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training-step timing on a MiniLM-shaped encoder, fp32 beside bf16 mixed precision (forward, backward, optimizer).
-# Usage: bench/train-step.sh [timed-steps=4] [threads=nproc]
+# Usage: bench/train-step.sh [timed-steps=4] [threads=nproc] [convergence-steps=200]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -DskipTests install -pl bench -am

@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         scope = ScopeType.INHERIT, // subcommands get --version too
         versionProvider = Main.Version.class,
         description = "Offline NLP on the JVM.",
-        subcommands = {EmbedCommand.class, SimilarCommand.class, ModelCommand.class, TextgenCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, SimilarCommand.class, ModelCommand.class, TextgenCommand.class, PlotCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     private boolean verbose;
     private Integer threads;

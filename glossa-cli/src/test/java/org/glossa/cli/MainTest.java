@@ -69,7 +69,7 @@ class MainTest {
     void helpListsTheCommands() {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
-        for (String command : List.of("embed", "similar", "model", "--verbose", "--threads", "--version")) {
+        for (String command : List.of("embed", "similar", "model", "plot", "--verbose", "--threads", "--version")) {
             assertTrue(run.out().contains(command), command + " missing from\n" + run.out());
         }
     }
@@ -93,6 +93,21 @@ class MainTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().startsWith("glossa "), run.out());
         assertTrue(run.out().contains("Java " + System.getProperty("java.version")), run.out());
+    }
+
+    @Test
+    void plotDrawsTheLossCurvesOfARun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path run) throws Exception {
+        Run missing = run("plot", run.resolve("absent").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().strip().endsWith("no metrics.jsonl (not a training run directory?)"), missing.err());
+        assertEquals(1, missing.err().strip().lines().count());
+        java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), String.join("\n",
+                "{\"step\": 10, \"loss\": 4.2}", "{\"step\": 20, \"loss\": 3.1, \"eval_loss\": 3.3}",
+                "{\"step\": 30, \"loss\": 2.5}") + "\n");
+        Run plotted = run("plot", run.toString());
+        assertEquals(0, plotted.exitCode(), plotted.err());
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(run.resolve("loss.png").toFile());
+        assertTrue(image.getWidth() > 100 && image.getHeight() > 100);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.glossa.nn;
 
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -51,6 +52,28 @@ public final class Ops {
         try (TensorOptional mask = optional(attnMask); DoubleOptional defaultScale = new DoubleOptional()) {
             return torch.scaled_dot_product_attention(q, k, v, mask, 0.0, false, defaultScale, false);
         }
+    }
+
+    /**
+     * Attention as a model layer uses it: libtorch's fused kernel for inference; for training, the explicit
+     * softmax(q kᵀ / √d + mask) v with dropout on the weights. The explicit form is what makes training fast:
+     * with dropout the fused kernel falls back to a slow composite path, and its bf16 backward is an order of
+     * magnitude slower than two bf16 matrix products (measured by bench/train-step.sh). Shapes and
+     * {@code keep} (boolean, true = may attend, broadcast to (B, H, Tq, Tk); null for none) as
+     * {@link #scaledDotProductAttention}.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keep, double dropout, boolean training) {
+        if (!training) {
+            return scaledDotProductAttention(q, k, v, keep);
+        }
+        double scale = 1.0 / Math.sqrt(q.size(-1));
+        Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(new Scalar(scale)); // (B, H, Tq, Tk)
+        if (keep != null) {
+            // A large finite negative rather than -inf: a fully masked row gives uniform weights, not NaN.
+            scores = scores.masked_fill(keep.logical_not(), new Scalar(-1e9f));
+        }
+        Tensor weights = torch.dropout(torch.softmax(scores, -1), dropout, true); // fp32 under autocast
+        return torch.matmul(weights, v); // (B, H, Tq, d)
     }
 
     /** Rows of {@code weight} (V, C) picked by int64 {@code ids} (...) → (..., C). */

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.glossa.nn.Embedding;
 import org.glossa.nn.LayerNorm;
 import org.glossa.nn.Linear;
 import org.glossa.nn.Module;
+import org.glossa.nn.Ops;
 import org.glossa.nn.Weights;
 import org.glossa.core.safetensors.SafeTensors;
 import org.glossa.core.safetensors.SafeTensorsFile;
@@ -99,9 +99,8 @@ public final class Bert {
             Tensor q = splitHeads(query.forward(x), batch, length); // (B, nh, T, hd)
             Tensor k = splitHeads(key.forward(x), batch, length);
             Tensor v = splitHeads(value.forward(x), batch, length);
-            // softmax(q kᵀ / √hd + mask) v, in one fused libtorch kernel.
-            Tensor context = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(keep),
-                    isTraining() ? dropout : 0.0, false, new org.bytedeco.pytorch.DoubleOptional(), false); // (B, nh, T, hd)
+            // softmax(q kᵀ / √hd + mask) v: one fused kernel for inference, the explicit form for training.
+            Tensor context = Ops.attention(q, k, v, keep, dropout, isTraining()); // (B, nh, T, hd)
             return context.transpose(1, 2).reshape(batch, length, hidden); // (B, T, H)
         }
 

@@ -78,6 +78,25 @@ class BertTinyTest {
     }
 
     @Test
+    void trainingAttentionEqualsTheFusedKernelWithoutDropout() {
+        // tiny() has no dropout, so train mode differs only in the attention implementation used.
+        for (boolean pre : new boolean[] {false, true}) {
+            Bert.Model model = tiny(pre);
+            long[] ids = {2, 17, 33, 41, 3, 9, 9, 9, 2, 5, 6, 7, 8, 10, 11, 3};
+            long[] mask = {1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+            float[] fused = hidden(model, ids, mask, 2, 8);
+            model.train(true);
+            float[] explicit = hidden(model, ids, mask, 2, 8);
+            for (int i = 0; i < 5 * 32; i++) {
+                assertEquals(fused[i], explicit[i], 1e-5, "pre-LN " + pre + " element " + i);
+            }
+            for (int i = 8 * 32; i < fused.length; i++) {
+                assertEquals(fused[i], explicit[i], 1e-5, "pre-LN " + pre + " element " + i);
+            }
+        }
+    }
+
+    @Test
     void postLnOutputsAreLayerNormalised() {
         float[] h = hidden(tiny(false), new long[] {2, 5, 3}, new long[] {1, 1, 1}, 1, 3);
         for (int t = 0; t < 3; t++) {

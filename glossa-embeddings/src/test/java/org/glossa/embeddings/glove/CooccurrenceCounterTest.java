@@ -80,7 +80,7 @@ class CooccurrenceCounterTest {
         List<String> words = GloveFixtures.vocabularyWords(GloveFixtures.resource("vocab.txt"));
         List<int[]> sentences = GloveFixtures.idSentences(GloveFixtures.resource("corpus.txt"), words);
         for (int threads : new int[] {1, 2}) {
-            for (long memory : new long[] {1 << 20, 2048}) { // the small budget spills many runs
+            for (long memory : new long[] {1 << 20, 16 << 10}) { // the small budget spills dozens of runs
                 CooccurrenceOptions options = options(5).withThreads(threads).withMemoryBytes(memory);
                 assertSameRecords(GloveFixtures.records(GloveFixtures.resource("cooccur-w5.bin"), words.size()),
                         count(sentences, words.size(), options), 1e-12);
@@ -97,7 +97,7 @@ class CooccurrenceCounterTest {
         Random random = new Random(3);
         int vocabularySize = 300;
         List<int[]> sentences = new ArrayList<>();
-        for (int s = 0; s < 400; s++) {
+        for (int s = 0; s < 150; s++) {
             int[] sentence = new int[1 + random.nextInt(40)];
             for (int i = 0; i < sentence.length; i++) {
                 // skewed ids, like frequency ranks
@@ -122,7 +122,7 @@ class CooccurrenceCounterTest {
     void outputIsSortedByFirstThenSecondWord() {
         List<String> words = GloveFixtures.vocabularyWords(GloveFixtures.resource("vocab.txt"));
         List<int[]> sentences = GloveFixtures.idSentences(GloveFixtures.resource("corpus.txt"), words);
-        Map<String, Double> records = count(sentences, words.size(), options(5).withMemoryBytes(2048).withThreads(2));
+        Map<String, Double> records = count(sentences, words.size(), options(5).withMemoryBytes(16 << 10).withThreads(2));
         long previous = -1;
         for (String pair : records.keySet()) {
             String[] ids = pair.split(" ");

@@ -151,6 +151,25 @@ class VectorFilesTest {
         assertThrows(GlossaException.class, () -> VectorFiles.writeVocabulary(noCounts, temp.resolve("x.vocab")));
     }
 
+    /** A file Stanford GloVe wrote: no header, "%lf" values, its "<unk>" row last (not in its vocabulary). */
+    @Test
+    void readsStanfordGloveOutput() throws IOException {
+        assertEquals(VectorFormat.GLOVE_TEXT, VectorFiles.detect(fixture("glove-c-tiny.txt")));
+        KeyedVectors kv = VectorFiles.read(fixture("glove-c-tiny.txt"));
+        assertEquals(329, kv.size());
+        assertEquals(5, kv.dimension());
+        assertEquals("<unk>", kv.words().get(328));
+        assertArrayEquals(new float[] {-0.815526f, 2.172655f, -0.282369f, 1.021801f, 2.021155f}, kv.vector("the"));
+        var counts = VectorFiles.readVocabulary(fixture("glove-c-tiny.vocab"));
+        assertEquals(328, counts.size());
+        for (int row = 0; row < 328; row++) {
+            assertTrue(counts.containsKey(kv.words().get(row)), kv.words().get(row));
+        }
+        var e = assertThrows(GlossaException.class, () -> VectorFiles.read(fixture("glove-c-tiny.txt"),
+                VectorFiles.ReadOptions.defaults().withVocabulary(fixture("glove-c-tiny.vocab"))));
+        assertMessage(e.getMessage(), "glove-c-tiny.vocab: no count for '<unk>' (row 329 of ");
+    }
+
     @Test
     void invalidUtf8IsAnErrorNamingTheLineOrRow() throws IOException {
         List<String> lines = Files.readAllLines(fixture("word2vec-c-tiny.txt"), StandardCharsets.ISO_8859_1);

@@ -90,9 +90,10 @@ public final class Glove {
         if (!haveCooccurrences) {
             long stage = System.nanoTime();
             EncodedCorpus encoded = vocabulary != null
-                    ? EncodedCorpus.encode(corpus, vocabulary, EncodedCorpus.Storage.TEMP_FILE, options.tempDirectory())
+                    ? EncodedCorpus.encode(corpus, vocabulary, EncodedCorpus.Storage.TEMP_FILE, options.tempDirectory(),
+                    options.showProgress())
                     : EncodedCorpus.encode(corpus, options.minCount(), options.maxVocab(), EncodedCorpus.Storage.TEMP_FILE,
-                    options.tempDirectory());
+                    options.tempDirectory(), options.showProgress());
             try (encoded) {
                 if (vocabulary == null) {
                     vocabulary = encoded.vocabulary();

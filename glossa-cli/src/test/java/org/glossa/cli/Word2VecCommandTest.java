@@ -63,9 +63,10 @@ class Word2VecCommandTest {
     }
 
     /**
-     * Sentences of 8 words drawn from one of 5 groups of 6 words (group g chosen with weight g + 1), so that
-     * words of a group share their contexts and nothing else; two rare words occur twice each. The counts are
-     * kept here, independently of Glossa's vocabulary code.
+     * Sentences of 8 words drawn from one of 5 groups of 6 words (group g chosen with weight g + 1), each word
+     * replaced by a word of any group with probability {@code noise}, so that words of a group share most of
+     * their contexts; two rare words occur twice each. The counts are kept here, independently of Glossa's
+     * vocabulary code.
      */
     static final class PlantedCorpus {
         static final int GROUPS = 5;
@@ -75,7 +76,7 @@ class Word2VecCommandTest {
         final Map<String, Long> counts = new LinkedHashMap<>();
         long tokens;
 
-        PlantedCorpus(int sentences, long seed) {
+        PlantedCorpus(int sentences, long seed, double noise) {
             Random random = new Random(seed);
             int totalWeight = GROUPS * (GROUPS + 1) / 2;
             for (int s = 0; s < sentences; s++) {
@@ -87,7 +88,8 @@ class Word2VecCommandTest {
                 }
                 List<String> words = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
-                    words.add(word(group, random.nextInt(GROUP_SIZE)));
+                    int from = random.nextDouble() < noise ? random.nextInt(GROUPS) : group;
+                    words.add(word(from, random.nextInt(GROUP_SIZE)));
                 }
                 if (s < 2 * RARE.size()) {
                     words.add(RARE.get(s % RARE.size()));
@@ -120,7 +122,7 @@ class Word2VecCommandTest {
 
     @BeforeAll
     static void writeCorpus() throws IOException {
-        planted = new PlantedCorpus(3000, 11);
+        planted = new PlantedCorpus(3000, 11, 0.1);
         corpus = planted.write(temp.resolve("planted.txt"));
     }
 

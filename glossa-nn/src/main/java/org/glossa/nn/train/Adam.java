@@ -1,9 +1,7 @@
 package org.glossa.nn.train;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.glossa.nn.Module;
@@ -14,51 +12,25 @@ import org.glossa.nn.Module;
  * as AdamW decides which parameters it applies to.
  */
 public final class Adam extends Optimizer {
-    public record Options(double beta1, double beta2, double eps, double weightDecay, Predicate<String> decays) {
-        public Options {
-            AdamW.checkBetas(beta1, beta2, eps);
-            if (weightDecay < 0) {
-                throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
-            }
-        }
-
-        /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
-        public static Options defaults() {
-            return new Options(0.9, 0.999, 1e-8, 0, WeightDecay.DEFAULT);
-        }
-
-        public Options withWeightDecay(double value) {
-            return new Options(beta1, beta2, eps, value, decays);
-        }
-
-        public Options withBetas(double first, double second) {
-            return new Options(first, second, eps, weightDecay, decays);
-        }
-
-        public Options withEps(double value) {
-            return new Options(beta1, beta2, value, weightDecay, decays);
-        }
+    /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay (the options record is AdamW's). */
+    public static AdamW.Options defaults() {
+        return AdamW.Options.defaults().withWeightDecay(0);
     }
 
-    private final Options options;
+    private final AdamW.Options options;
 
-    public Adam(Map<String, Tensor> parameters, Options options) {
+    public Adam(Map<String, Tensor> parameters, AdamW.Options options) {
         super("adam", parameters, List.of("exp_avg", "exp_avg_sq"));
         this.options = options;
     }
 
-    public Adam(Module module, Options options) {
+    public Adam(Module module, AdamW.Options options) {
         this(module.namedParameters(), options);
     }
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("beta1", options.beta1());
-        out.put("beta2", options.beta2());
-        out.put("eps", options.eps());
-        out.put("weight_decay", options.weightDecay());
-        return out;
+        return options.toMap();
     }
 
     @Override

@@ -46,6 +46,16 @@ public final class AdamW extends Optimizer {
         public Options withDecays(Predicate<String> rule) {
             return new Options(beta1, beta2, eps, weightDecay, rule);
         }
+
+        /** The hyper-parameters by PyTorch's names, as checkpoints record them. */
+        Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("beta1", beta1);
+            out.put("beta2", beta2);
+            out.put("eps", eps);
+            out.put("weight_decay", weightDecay);
+            return out;
+        }
     }
 
     private final Options options;
@@ -66,12 +76,7 @@ public final class AdamW extends Optimizer {
 
     @Override
     public Map<String, Object> hyperparameters() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("beta1", options.beta1());
-        out.put("beta2", options.beta2());
-        out.put("eps", options.eps());
-        out.put("weight_decay", options.weightDecay());
-        return out;
+        return options.toMap();
     }
 
     @Override

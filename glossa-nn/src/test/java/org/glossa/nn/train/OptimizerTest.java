@@ -128,7 +128,7 @@ class OptimizerTest {
     void adamAddsTheL2PenaltyToTheGradient() {
         Engine.init();
         Pair pair = new Pair(W0, B0);
-        Adam adam = new Adam(pair, Adam.Options.defaults().withWeightDecay(0.3));
+        Adam adam = new Adam(pair, Adam.defaults().withWeightDecay(0.3));
         runTwoSteps(pair, adam);
         float[] w = Tensors.toFloats(pair.weight);
         float[] b = Tensors.toFloats(pair.bias);

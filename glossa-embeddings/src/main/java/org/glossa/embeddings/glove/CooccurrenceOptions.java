@@ -14,7 +14,9 @@ import org.glossa.core.GlossaException;
  * @param memoryBytes       soft limit for the dense table and the sparse buffer together, like the
  *                          {@code -memory} option (in bytes here); the sparse buffer spills sorted runs to
  *                          temporary files when full
- * @param threads           counting threads (each owns a share of the first words, so none waits for another)
+ * @param threads           counting threads (each reads the whole corpus and counts the pairs whose first word
+ *                          it owns); 1 by default, like cooccur: the counting is bound by memory latency, and
+ *                          on the 2-core benchmark machine two threads were slower than one
  * @param tempDirectory     where spilled runs go; null for the system's temporary directory
  */
 public record CooccurrenceOptions(int windowSize, boolean symmetric, boolean distanceWeighting, long memoryBytes,
@@ -34,10 +36,9 @@ public record CooccurrenceOptions(int windowSize, boolean symmetric, boolean dis
         }
     }
 
-    /** Window 15, symmetric, 1/d weights, 4 GB (capped at half the Java heap), all processors. */
+    /** Window 15, symmetric, 1/d weights, 4 GB (capped at half the Java heap), one thread. */
     public static CooccurrenceOptions defaults() {
-        return new CooccurrenceOptions(15, true, true, GloveOptions.defaultMemoryBytes(),
-                Runtime.getRuntime().availableProcessors(), null);
+        return new CooccurrenceOptions(15, true, true, GloveOptions.defaultMemoryBytes(), 1, null);
     }
 
     public CooccurrenceOptions withWindowSize(int windowSize) {

@@ -43,7 +43,8 @@ public final class CooccurrenceShuffler {
                                 boolean showProgress) {
         long start = System.nanoTime();
         long records = CooccurrenceFile.records(input);
-        int capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 16, memoryBytes / CooccurrenceFile.RECORD_BYTES));
+        // Two longs per record in one array: at most about a billion records per chunk.
+        int capacity = (int) Math.max(1, Math.min((Integer.MAX_VALUE - 16) / 2, memoryBytes / CooccurrenceFile.RECORD_BYTES));
         SplittableRandom random = new SplittableRandom(seed);
         List<Path> chunks = new ArrayList<>();
         try (Progress progress = showProgress ? Progress.start("shuffling co-occurrences", records, "records")
@@ -136,21 +137,22 @@ public final class CooccurrenceShuffler {
                 : Files.createTempFile(Files.createDirectories(directory), "glossa-shuffle-", ".bin");
     }
 
-    /** Records in memory as two parallel arrays: the two word fields packed in a long, and the value. */
+    /**
+     * Records in memory, two longs each: the two word fields packed together, then the value's bits. A
+     * swap then touches one cache line per record rather than one in each of two arrays.
+     */
     private static final class Chunk {
-        private final long[] pairs;
-        private final double[] values;
+        private final long[] records;
         private final ByteBuffer io = ByteBuffer.allocateDirect(CooccurrenceFile.BLOCK_RECORDS * CooccurrenceFile.RECORD_BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
         private int size;
 
         Chunk(int capacity) {
-            pairs = new long[capacity];
-            values = new double[capacity];
+            records = new long[Math.multiplyExact(2, capacity)];
         }
 
         int capacity() {
-            return pairs.length;
+            return records.length / 2;
         }
 
         int size() {
@@ -182,10 +184,9 @@ public final class CooccurrenceShuffler {
                 }
                 io.flip();
                 for (int i = 0; i < block; i++) {
-                    int first = io.getInt();
-                    int second = io.getInt();
-                    pairs[size] = ((long) first << 32) | (second & 0xFFFFFFFFL);
-                    values[size] = io.getDouble();
+                    // The record's 16 bytes as two little-endian longs, copied unchanged.
+                    records[2 * size] = io.getLong();
+                    records[2 * size + 1] = io.getLong();
                     size++;
                 }
                 left -= block;
@@ -196,12 +197,12 @@ public final class CooccurrenceShuffler {
         void shuffle(SplittableRandom random) {
             for (int i = size - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
-                long pair = pairs[i];
-                pairs[i] = pairs[j];
-                pairs[j] = pair;
-                double value = values[i];
-                values[i] = values[j];
-                values[j] = value;
+                long pair = records[2 * i];
+                long value = records[2 * i + 1];
+                records[2 * i] = records[2 * j];
+                records[2 * i + 1] = records[2 * j + 1];
+                records[2 * j] = pair;
+                records[2 * j + 1] = value;
             }
         }
 
@@ -210,7 +211,7 @@ public final class CooccurrenceShuffler {
                 int block = Math.min(size - from, CooccurrenceFile.BLOCK_RECORDS);
                 io.clear();
                 for (int i = from; i < from + block; i++) {
-                    io.putInt((int) (pairs[i] >>> 32)).putInt((int) pairs[i]).putDouble(values[i]);
+                    io.putLong(records[2 * i]).putLong(records[2 * i + 1]);
                 }
                 io.flip();
                 while (io.hasRemaining()) {

@@ -26,7 +26,8 @@ import org.glossa.embeddings.Vocabulary;
  * @param alpha             exponent of the weighting function (0.75)
  * @param xMax              cutoff of the weighting function (100)
  * @param gradClip          gradient component clipping (100)
- * @param threads           threads for counting and training (available processors); 1 is reproducible
+ * @param threads           training threads (available processors); 1 is reproducible. Counting uses one
+ *                          thread, as cooccur does (see {@link CooccurrenceOptions#threads()})
  * @param seed              seeds the shuffle and the initial vectors (1)
  * @param outputMode        which parameters become the vectors ({@link OutputMode#WORD_PLUS_CONTEXT})
  * @param unkVector         add glove.c's "&lt;unk&gt;" vector to the result (false; glove.c writes it)
@@ -58,7 +59,7 @@ public record GloveOptions(int minCount, int maxVocab, int windowSize, boolean s
         }
         // Validate the stages' settings now rather than after a long pass over the corpus (the fields are
         // not assigned yet inside a compact constructor, hence the explicit arguments).
-        new CooccurrenceOptions(windowSize, symmetric, distanceWeighting, memoryBytes, threads, tempDirectory);
+        new CooccurrenceOptions(windowSize, symmetric, distanceWeighting, memoryBytes, 1, tempDirectory);
         new TrainingOptions(vectorSize, iterations, eta, alpha, xMax, gradClip, threads, seed, 0, null, showProgress);
         if (checkpointEvery < 0) {
             throw new GlossaException("checkpoint-every must be 0 (never) or more, got " + checkpointEvery);
@@ -85,7 +86,7 @@ public record GloveOptions(int minCount, int maxVocab, int windowSize, boolean s
 
     /** The counting stage's settings. */
     public CooccurrenceOptions cooccurrenceOptions() {
-        return new CooccurrenceOptions(windowSize, symmetric, distanceWeighting, memoryBytes, threads, tempDirectory);
+        return new CooccurrenceOptions(windowSize, symmetric, distanceWeighting, memoryBytes, 1, tempDirectory);
     }
 
     /** The training stage's settings (checkpoint file set by {@link Glove}). */

@@ -35,13 +35,16 @@ done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is needed (Debian: apt-get install time)"
 [[ -x "$python" ]] || die "$python is needed for the report"
 mkdir -p "$work"
-glossa="$root/glossa"
-"$glossa" --version >/dev/null # build first, so that no timing includes Maven
+# Build first (./glossa rebuilds when sources changed); then run the jar itself, so that no timing can
+# include a rebuild when someone edits the sources meanwhile.
+"$root/glossa" --version >/dev/null
+read -r -a java_opts <<< "${GLOSSA_JAVA_OPTS:-}"
+glossa=(java "${java_opts[@]}" -jar "$root/glossa-cli/target/glossa.jar")
 
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 echo "== tokenising $corpus"
 tokens="$work/corpus.tok.txt"
-"$glossa" word2vec tokenize --corpus "$corpus" --lowercase --token-pattern '\p{L}+|\p{N}+' --out "$tokens"
+"${glossa[@]}" word2vec tokenize --corpus "$corpus" --lowercase --token-pattern '\p{L}+|\p{N}+' --out "$tokens"
 if [[ -n "${CUT_MB:-}" ]]; then
     head -c "$((CUT_MB * 1000000))" "$tokens" | sed '$d' > "$work/corpus.cut.txt"
     tokens="$work/corpus.cut.txt"
@@ -66,15 +69,15 @@ timed glove "$GLOVE_BUILD/glove" -save-file "$c/vectors" -threads "$threads" -in
 rm -f "$c/cooccurrence.bin" "$c/cooccurrence.shuf.bin"
 
 echo "== Glossa"
-GLOSSA_JAVA_OPTS="${GLOSSA_JAVA_OPTS:-} -Xlog:gc,gc+heap+exit:file=$work/glossa-glove.gc.log" \
-    /usr/bin/time -f '%e %M' -o "$work/glossa-glove.time" \
-    "$glossa" glove train --corpus "$tokens" --format lines --out "$work/glossa-glove.txt" --min-count 5 --window 15 \
+/usr/bin/time -f '%e %M' -o "$work/glossa-glove.time" \
+    java "${java_opts[@]}" -Xlog:gc,gc+heap+exit:file="$work/glossa-glove.gc.log" -jar "$root/glossa-cli/target/glossa.jar" \
+    glove train --corpus "$tokens" --format lines --out "$work/glossa-glove.txt" --min-count 5 --window 15 \
     --dim 50 --iter "$iterations" --x-max 10 --threads "$threads" --seed 1 --metrics "$work/glossa-glove.jsonl" \
     | tee "$work/glossa-glove.out"
 
 echo "== analogies"
-"$glossa" vectors eval "$c/vectors.txt" --analogies "$questions" --json --no-progress > "$work/c-vectors.eval.json"
-"$glossa" vectors eval "$work/glossa-glove.txt" --analogies "$questions" --json --no-progress > "$work/glossa-glove.eval.json"
+"${glossa[@]}" vectors eval "$c/vectors.txt" --analogies "$questions" --json --no-progress > "$work/c-vectors.eval.json"
+"${glossa[@]}" vectors eval "$work/glossa-glove.txt" --analogies "$questions" --json --no-progress > "$work/glossa-glove.eval.json"
 
 echo
 echo "== results (files in $work)"

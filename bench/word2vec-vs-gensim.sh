@@ -33,14 +33,17 @@ die() { echo "word2vec-vs-gensim: $*" >&2; exit 1; }
 "$python" -c 'import gensim' 2>/dev/null \
     || die "gensim is not importable by $python: install Debian's package (apt-get install python3-gensim)"
 mkdir -p "$work"
-glossa="$root/glossa"
-# Build first (./glossa rebuilds when sources changed), so that no timing includes Maven.
-"$glossa" --version >/dev/null
+# Build first (./glossa rebuilds when sources changed); then run the jar itself, so that no timing can
+# include a rebuild when someone edits the sources meanwhile.
+"$root/glossa" --version >/dev/null
+read -r -a java_opts <<< "${GLOSSA_JAVA_OPTS:-}"
+jar="$root/glossa-cli/target/glossa.jar"
+glossa=(java "${java_opts[@]}" -jar "$jar")
 
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), gensim $("$python" -c 'import gensim; print(gensim.__version__)'), $(java -version 2>&1 | head -1)"
 echo "== tokenising $corpus"
 tokens="$work/corpus.tok.txt"
-"$glossa" word2vec tokenize --corpus "$corpus" --lowercase --token-pattern '\p{L}+|\p{N}+' --out "$tokens"
+"${glossa[@]}" word2vec tokenize --corpus "$corpus" --lowercase --token-pattern '\p{L}+|\p{N}+' --out "$tokens"
 if [[ -n "${CUT_MB:-}" ]]; then
     # The first CUT_MB megabytes, cut after the last whole line.
     head -c "$((CUT_MB * 1000000))" "$tokens" | sed '$d' > "$work/corpus.cut.txt"
@@ -55,9 +58,9 @@ for arch in $archs; do
         *) die "ARCHS holds '$arch': use sg and/or cbow" ;;
     esac
     echo "== $arch: Glossa"
-    GLOSSA_JAVA_OPTS="${GLOSSA_JAVA_OPTS:-} -Xlog:gc,gc+heap+exit:file=$work/glossa-$arch.gc.log" \
-        /usr/bin/time -f '%e %M' -o "$work/glossa-$arch.time" \
-        "$glossa" word2vec train --corpus "$tokens" --format lines --out "$work/glossa-$arch.bin" $flag \
+    /usr/bin/time -f '%e %M' -o "$work/glossa-$arch.time" \
+        java "${java_opts[@]}" -Xlog:gc,gc+heap+exit:file="$work/glossa-$arch.gc.log" -jar "$jar" \
+        word2vec train --corpus "$tokens" --format lines --out "$work/glossa-$arch.bin" $flag \
         --dim 100 --window 5 --negative 5 --sample 1e-3 --min-count 5 --epochs "$epochs" --alpha 0.025 \
         --min-alpha 0.0001 --seed 1 --threads "$threads" --metrics "$work/glossa-$arch.jsonl" \
         | tee "$work/glossa-$arch.out"
@@ -69,7 +72,7 @@ for arch in $archs; do
         | tee "$work/gensim-$arch.json"
     echo "== $arch: analogies"
     for who in glossa gensim; do
-        "$glossa" vectors eval "$work/$who-$arch.bin" --analogies "$questions" --json --no-progress > "$work/$who-$arch.eval.json"
+        "${glossa[@]}" vectors eval "$work/$who-$arch.bin" --analogies "$questions" --json --no-progress > "$work/$who-$arch.eval.json"
         "$python" "$root/bench/python/gensim_analogies.py" "$work/$who-$arch.bin" "$questions" binary \
             > "$work/$who-$arch.gensim-eval.json"
     done

@@ -173,6 +173,10 @@ final class Word2VecCommand {
 
         /** The chosen format: --output-format, --binary, a .bin name, else {@code fallback}. */
         VectorFormat resolve(CommandSpec spec, VectorFormat fallback) {
+            // Checked now rather than after a long training.
+            if (Files.isDirectory(out)) {
+                throw new ParameterException(spec.commandLine(), "--out " + out + " is a directory: name the vector file");
+            }
             if (binary && format != null && format != VectorFormat.WORD2VEC_BINARY) {
                 throw new ParameterException(spec.commandLine(), "--binary contradicts --output-format "
                         + format.name().toLowerCase(Locale.ROOT));

@@ -357,6 +357,7 @@ class Word2VecCommandTest {
                 train(out, "--binary", "--output-format", "text"),
                 train(out, "--format", "xml"),
                 train(out, "--output-format", "hdf5"),
+                train(temp, "--epochs", "1"),              // --out names a directory
                 new String[] {"word2vec", "train", "--corpus", corpus.toString()},
                 new String[] {"word2vec"})) {
             Run usage = glossa(args);

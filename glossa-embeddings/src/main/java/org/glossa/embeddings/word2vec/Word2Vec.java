@@ -36,6 +36,9 @@ import org.glossa.embeddings.corpus.SentenceSource;
  * into contiguous parts, each thread training on its part (and updating the shared vectors without
  * locks); they meet at the end of each epoch to report it.
  *
+ * <p>The float loops are {@link FloatKernels}: plain Java, or the Vector API when the JVM has
+ * {@code jdk.incubator.vector} ({@link #kernel()} tells which); the vectors are the same either way.
+ *
  * <p>Differences: negative samples come from an exact alias table rather than word2vec.c's 10^8-entry
  * table; there is no {@code </s>} token; with CBOW summing (not averaging) the context, the error is divided
  * among the context words, as in gensim.
@@ -52,6 +55,7 @@ public final class Word2Vec {
     private static final long LCG_INCREMENT = 11;
     private static final int ALPHA_UPDATE_WORDS = 10_000;
     private static final int SUBSAMPLE_BITS = 24;
+    private static final FloatKernels KERNELS = FloatKernels.INSTANCE;
 
     static {
         for (int i = 0; i <= TABLE_SIZE; i++) {
@@ -65,6 +69,15 @@ public final class Word2Vec {
     }
 
     private Word2Vec() {}
+
+    /**
+     * Which float loops train: "Vector API (8 lanes)" when the JVM runs with
+     * {@code --add-modules jdk.incubator.vector} (about 1.4 times faster end to end), else "scalar".
+     * Both give identical vectors.
+     */
+    public static String kernel() {
+        return KERNELS.description();
+    }
 
     /** Trains on a text corpus, read once into word ids (see {@link EncodedCorpus}) with the options' vocabulary limits. */
     public static Word2VecResult train(SentenceSource corpus, Word2VecOptions options) {
@@ -421,7 +434,7 @@ public final class Word2Vec {
                     if (negative > 0) {
                         negativeSampling(syn0, input, word);
                     }
-                    add(syn0, input, neu1e, dim);
+                    KERNELS.add(syn0, input, neu1e, 0, dim);
                     epochPredictions++;
                 }
             }
@@ -441,7 +454,7 @@ public final class Word2Vec {
                 Arrays.fill(neu1, 0f);
                 for (int c = from; c < to; c++) {
                     if (c != pos) {
-                        add(neu1, 0, syn0, s[c] * dim, dim);
+                        KERNELS.add(neu1, 0, syn0, s[c] * dim, dim);
                     }
                 }
                 if (cbowMean) {
@@ -459,7 +472,7 @@ public final class Word2Vec {
                 }
                 for (int c = from; c < to; c++) {
                     if (c != pos) {
-                        add(syn0, s[c] * dim, neu1e, dim);
+                        KERNELS.add(syn0, s[c] * dim, neu1e, 0, dim);
                     }
                 }
                 epochPredictions++;
@@ -486,7 +499,7 @@ public final class Word2Vec {
                     }
                 }
                 int out = target * dim;
-                float f = dot(in, inOffset, syn1neg, out, dim);
+                float f = KERNELS.dot(in, inOffset, syn1neg, out, dim);
                 float label = positive ? 1f : 0f;
                 float g;
                 if (f > MAX_EXP) {
@@ -499,7 +512,7 @@ public final class Word2Vec {
                 if (computeLoss) {
                     loss += negLogSigmoid(positive ? f : -f);
                 }
-                update(neu1e, syn1neg, out, in, inOffset, g, dim);
+                KERNELS.update(neu1e, syn1neg, out, in, inOffset, g, dim);
             }
             epochLoss += loss;
         }
@@ -511,7 +524,7 @@ public final class Word2Vec {
             double loss = 0;
             for (int i = huffman.offsets[word], end = huffman.offsets[word + 1]; i < end; i++) {
                 int out = huffman.points[i] * dim;
-                float f = dot(in, inOffset, syn1, out, dim);
+                float f = KERNELS.dot(in, inOffset, syn1, out, dim);
                 int code = huffman.codes[i];
                 if (computeLoss) {
                     loss += negLogSigmoid(code == 0 ? f : -f); // bit 0 is the "positive" side, as in word2vec.c
@@ -520,55 +533,9 @@ public final class Word2Vec {
                     continue;
                 }
                 float g = (1 - code - SIGMOID[(int) ((f + MAX_EXP) * TABLE_SCALE)]) * a;
-                update(neu1e, syn1, out, in, inOffset, g, dim);
+                KERNELS.update(neu1e, syn1, out, in, inOffset, g, dim);
             }
             epochLoss += loss;
-        }
-    }
-
-    /** a[ao..ao+n) · b[bo..bo+n), with eight partial sums so that the additions overlap. */
-    static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            s0 = Math.fma(a[ao + i], b[bo + i], s0);
-            s1 = Math.fma(a[ao + i + 1], b[bo + i + 1], s1);
-            s2 = Math.fma(a[ao + i + 2], b[bo + i + 2], s2);
-            s3 = Math.fma(a[ao + i + 3], b[bo + i + 3], s3);
-            s4 = Math.fma(a[ao + i + 4], b[bo + i + 4], s4);
-            s5 = Math.fma(a[ao + i + 5], b[bo + i + 5], s5);
-            s6 = Math.fma(a[ao + i + 6], b[bo + i + 6], s6);
-            s7 = Math.fma(a[ao + i + 7], b[bo + i + 7], s7);
-        }
-        for (; i < n; i++) {
-            s0 = Math.fma(a[ao + i], b[bo + i], s0);
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /**
-     * The two updates of one output unit, fused: the error gains {@code g} times the unit's old vector,
-     * then the unit moves {@code g} times the input (word2vec.c's two loops, in one pass).
-     */
-    static void update(float[] error, float[] out, int outOffset, float[] in, int inOffset, float g, int n) {
-        for (int i = 0; i < n; i++) {
-            float w = out[outOffset + i];
-            error[i] += g * w;
-            out[outOffset + i] = w + g * in[inOffset + i];
-        }
-    }
-
-    /** a[ao..ao+n) += b[bo..bo+n). */
-    static void add(float[] a, int ao, float[] b, int bo, int n) {
-        for (int i = 0; i < n; i++) {
-            a[ao + i] += b[bo + i];
-        }
-    }
-
-    /** a[0..n) += b[0..n) into a at offset (the input-vector update). */
-    static void add(float[] a, int ao, float[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            a[ao + i] += b[i];
         }
     }
 

@@ -35,6 +35,7 @@ import org.glossa.core.Progress;
 public final class CooccurrenceCounter {
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final int MAX_MERGE_FAN_IN = 64; // open files per merge pass
+    private static final int INITIAL_BUFFER = 1 << 20;
     private static final int RADIX_BITS = 11;
     private static final int RADIX_MASK = (1 << RADIX_BITS) - 1;
     // Shares of the memory budget. A larger dense table saves sorting but its random updates miss the
@@ -285,13 +286,15 @@ public final class CooccurrenceCounter {
             }
         }
 
+        /** Grows the buffer (so that a small corpus takes little memory) until its capacity, then spills it. */
         private void makeRoom() {
             if (sparse == null) {
-                sparse = new long[sparseCapacity];
-                scratch = new long[sparseCapacity];
-                return;
+                sparse = new long[Math.min(sparseCapacity, INITIAL_BUFFER)];
+            } else if (sparse.length < sparseCapacity) {
+                sparse = Arrays.copyOf(sparse, (int) Math.min(sparseCapacity, 2L * sparse.length));
+            } else {
+                spill();
             }
-            spill();
         }
 
         /** Sorts the buffer, sums each pair and writes the run to a temporary file. */
@@ -315,6 +318,9 @@ public final class CooccurrenceCounter {
             if (used < 1 << 12) {
                 Arrays.sort(sparse, 0, used);
                 return;
+            }
+            if (scratch == null || scratch.length < used) {
+                scratch = new long[sparse.length];
             }
             int bits = 2 * idBits + distanceBits;
             int[] counts = new int[1 << RADIX_BITS];

@@ -209,15 +209,19 @@ public final class GloveParameters {
             GloveParameters parameters = new GloveParameters(vocabularySize, vectorSize, arrays[0], arrays[1],
                     arrays[2], arrays[3]);
             parameters.iterationsDone = intField(file, metadata, "iterations_done");
-            parameters.records = Long.parseLong(metadata.getOrDefault("records", "-1"));
+            parameters.records = metadata.containsKey("records") ? longField(file, metadata, "records") : -1;
             return parameters;
         }
     }
 
     private static int intField(Path file, Map<String, String> metadata, String name) {
+        return Math.toIntExact(longField(file, metadata, name));
+    }
+
+    private static long longField(Path file, Map<String, String> metadata, String name) {
         String value = metadata.get(name);
         try {
-            return Integer.parseInt(value);
+            return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new GlossaException(file + ": checkpoint metadata '" + name + "' is "
                     + (value == null ? "missing" : "not a number: " + value));

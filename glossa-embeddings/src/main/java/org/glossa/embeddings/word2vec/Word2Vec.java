@@ -137,8 +137,8 @@ public final class Word2Vec {
         final Word2VecListener listener;
         final int dimension;
         final float[] syn0;          // (V, D) input vectors: the result
-        final float[] syn1neg;       // (V, D) output vectors of negative sampling, or null
-        final float[] syn1;          // (V - 1, D) inner-node vectors of hierarchical softmax, or null
+        float[] syn1neg;             // (V, D) output vectors of negative sampling, or null
+        float[] syn1;                // (V - 1, D) inner-node vectors of hierarchical softmax, or null
         final HuffmanTree tree;
         final UnigramSampler sampler;
         final int[] keepThreshold;   // subsampling: keep a word when a 24-bit random number is below this
@@ -226,6 +226,10 @@ public final class Word2Vec {
                 throw fatal;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            // The output weights are not part of the result: let them go before the vectors are copied.
+            syn1neg = null;
+            syn1 = null;
+            Arrays.fill(workers, null);
             KeyedVectors vectors = new KeyedVectors(vocabulary.words(), syn0, dimension, vocabulary.counts());
             return new Word2VecResult(vectors, vocabulary, reports, seconds);
         }

@@ -20,6 +20,7 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -323,5 +324,43 @@ public final class HfConfig {
             shown = shown.substring(0, 57) + "...";
         }
         return new GlossaException(FILE_NAME + ": '" + key + "' must be " + expected + ", found " + shown);
+    }
+
+    /**
+     * Binds a model's {@code config.json} to its config record: the {@code required} keys must be present,
+     * and a value the record's constructor rejects (an {@link IllegalArgumentException}) becomes one line
+     * naming {@code source}.
+     */
+    public static <T> T toRecord(ObjectNode json, Class<T> type, List<String> required, String source) {
+        for (String key : required) {
+            if (!json.hasNonNull(key)) {
+                throw new GlossaException(source + ": required key '" + key + "' is missing");
+            }
+        }
+        try {
+            return MAPPER.treeToValue(json, type);
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String message = cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+            throw new GlossaException(source + ": " + message, e);
+        }
+    }
+
+    /** For config records' constructors: {@code key} must be at least 1. */
+    public static void checkPositive(String key, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + value);
+        }
+    }
+
+    /** For config records' constructors: a dropout-like probability in [0, 1). */
+    public static void checkProbability(String key, double value) {
+        if (value < 0 || value >= 1) {
+            throw new IllegalArgumentException(key + " must be in [0, 1), got " + value);
+        }
     }
 }

@@ -36,13 +36,13 @@ public record BertConfig(
     private static final Set<String> ACTIVATIONS = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu");
 
     public BertConfig {
-        positive("vocab_size", vocabSize);
-        positive("hidden_size", hiddenSize);
-        positive("num_hidden_layers", numHiddenLayers);
-        positive("num_attention_heads", numAttentionHeads);
-        positive("intermediate_size", intermediateSize);
-        positive("max_position_embeddings", maxPositionEmbeddings);
-        positive("type_vocab_size", typeVocabSize);
+        HfConfig.checkPositive("vocab_size", vocabSize);
+        HfConfig.checkPositive("hidden_size", hiddenSize);
+        HfConfig.checkPositive("num_hidden_layers", numHiddenLayers);
+        HfConfig.checkPositive("num_attention_heads", numAttentionHeads);
+        HfConfig.checkPositive("intermediate_size", intermediateSize);
+        HfConfig.checkPositive("max_position_embeddings", maxPositionEmbeddings);
+        HfConfig.checkPositive("type_vocab_size", typeVocabSize);
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads "
                     + numAttentionHeads);
@@ -56,8 +56,8 @@ public record BertConfig(
             throw new IllegalArgumentException("position_embedding_type '" + positionEmbeddingType
                     + "' is not supported (only 'absolute')");
         }
-        probability("hidden_dropout_prob", hiddenDropoutProb);
-        probability("attention_probs_dropout_prob", attentionProbsDropoutProb);
+        HfConfig.checkProbability("hidden_dropout_prob", hiddenDropoutProb);
+        HfConfig.checkProbability("attention_probs_dropout_prob", attentionProbsDropoutProb);
         if (!(layerNormEps > 0)) {
             layerNormEps = 1e-12; // HF's default when the key is absent
         }
@@ -77,28 +77,13 @@ public record BertConfig(
     public static BertConfig read(Path modelDir) {
         ObjectNode json = HfConfig.read(modelDir);
         String where = modelDir.resolve("config.json").toString();
-        for (String key : REQUIRED) {
-            if (!json.hasNonNull(key)) {
-                throw new GlossaException(where + ": required key '" + key + "' is missing");
-            }
-        }
         JsonNode type = json.get("model_type");
         if (type != null && !List.of("bert", "glossa-bert").contains(type.asText())) {
             throw new GlossaException(where + ": model_type '" + type.asText() + "' is not a BERT model");
         }
         ObjectNode withDefaults = json.deepCopy();
         withDefaults.putIfAbsent("type_vocab_size", withDefaults.numberNode(2));
-        try {
-            return HfConfig.mapper().treeToValue(withDefaults, BertConfig.class);
-        } catch (Exception e) {
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            String message = cause instanceof IllegalArgumentException ? cause.getMessage()
-                    : e.getMessage().lines().findFirst().orElse(e.toString());
-            throw new GlossaException(where + ": " + message, e);
-        }
+        return HfConfig.toRecord(withDefaults, BertConfig.class, REQUIRED, where);
     }
 
     /** Writes this config as HF's {@code config.json}, with {@code model_type} and {@code architectures}. */
@@ -138,15 +123,5 @@ public record BertConfig(
                 layerNormEps, padTokenId, positionEmbeddingType, pre);
     }
 
-    private static void positive(String key, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + value);
-        }
-    }
 
-    private static void probability(String key, double value) {
-        if (value < 0 || value >= 1) {
-            throw new IllegalArgumentException(key + " must be in [0, 1), got " + value);
-        }
-    }
 }

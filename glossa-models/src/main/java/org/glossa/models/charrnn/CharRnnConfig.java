@@ -37,10 +37,10 @@ public record CharRnnConfig(
     public static final List<String> CELL_TYPES = List.of("gru", "lstm");
 
     public CharRnnConfig {
-        positive("vocab_size", vocabSize);
-        positive("embedding_size", embeddingSize);
-        positive("hidden_size", hiddenSize);
-        positive("num_layers", numLayers);
+        HfConfig.checkPositive("vocab_size", vocabSize);
+        HfConfig.checkPositive("embedding_size", embeddingSize);
+        HfConfig.checkPositive("hidden_size", hiddenSize);
+        HfConfig.checkPositive("num_layers", numLayers);
         cellType = cellType == null ? "gru" : cellType.toLowerCase(Locale.ROOT);
         if (!CELL_TYPES.contains(cellType)) {
             throw new IllegalArgumentException("cell_type '" + cellType + "' is not one of " + CELL_TYPES);
@@ -82,22 +82,7 @@ public record CharRnnConfig(
             throw new GlossaException(where + ": model_type is " + (type == null ? "missing" : "'" + type.asText() + "'")
                     + ", expected '" + MODEL_TYPE + "'");
         }
-        for (String key : REQUIRED) {
-            if (!json.hasNonNull(key)) {
-                throw new GlossaException(where + ": required key '" + key + "' is missing");
-            }
-        }
-        try {
-            return HfConfig.mapper().treeToValue(json, CharRnnConfig.class);
-        } catch (Exception e) {
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            String message = cause instanceof IllegalArgumentException ? cause.getMessage()
-                    : e.getMessage().lines().findFirst().orElse(e.toString());
-            throw new GlossaException(where + ": " + message, e);
-        }
+        return HfConfig.toRecord(json, CharRnnConfig.class, REQUIRED, where);
     }
 
     /** Writes this config as {@code config.json} with {@code model_type} and {@code architectures}. */
@@ -109,9 +94,4 @@ public record CharRnnConfig(
         HfConfig.write(modelDir.resolve(HfConfig.FILE_NAME), json);
     }
 
-    private static void positive(String key, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + value);
-        }
-    }
 }

@@ -142,17 +142,7 @@ public final class Analogies {
         int[] skipped = new int[sections];
         List<Question> asked = new ArrayList<>();
         List<RowQuery> queries = new ArrayList<>();
-        for (Question q : questions) {
-            Integer a = vocabulary.get(q.a());
-            Integer b = vocabulary.get(q.b());
-            Integer c = vocabulary.get(q.c());
-            if (a == null || b == null || c == null || !vocabulary.containsKey(q.expected())) {
-                skipped[q.section()]++;
-                continue;
-            }
-            asked.add(q);
-            queries.add(new RowQuery(new int[] {b, c}, new int[] {a}));
-        }
+        selectAnswerable(questions, vocabulary, skipped, asked, queries);
         List<Outcome> outcomes = options.keepOutcomes() ? new ArrayList<>() : null;
         List<List<Neighbor>> answers = answer(vectors, queries, options.method(), 5, limit, options.showProgress());
         for (int i = 0; i < asked.size(); i++) {
@@ -184,6 +174,25 @@ public final class Analogies {
     }
 
     /**
+     * Both tools ask only the questions whose four words are in the (restricted) vocabulary: those go to
+     * {@code asked} with their query b + c − a, the others count as skipped in their section.
+     */
+    private static void selectAnswerable(List<Question> questions, Map<String, Integer> vocabulary, int[] skipped,
+                                         List<Question> asked, List<RowQuery> queries) {
+        for (Question q : questions) {
+            Integer a = vocabulary.get(q.a());
+            Integer b = vocabulary.get(q.b());
+            Integer c = vocabulary.get(q.c());
+            if (a == null || b == null || c == null || !vocabulary.containsKey(q.expected())) {
+                skipped[q.section()]++;
+                continue;
+            }
+            asked.add(q);
+            queries.add(new RowQuery(new int[] {b, c}, new int[] {a}));
+        }
+    }
+
+    /**
      * word2vec.c's {@code compute-accuracy FILE threshold}; see the class comment.
      *
      * @param threshold rows that take part (30,000 in word2vec.c's demo); 0 or less: all
@@ -199,17 +208,7 @@ public final class Analogies {
         int[] skipped = new int[sections];
         List<Question> asked = new ArrayList<>();
         List<RowQuery> queries = new ArrayList<>();
-        for (Question q : questions) {
-            Integer a = vocabulary.get(q.a());
-            Integer b = vocabulary.get(q.b());
-            Integer c = vocabulary.get(q.c());
-            if (a == null || b == null || c == null || !vocabulary.containsKey(q.expected())) {
-                skipped[q.section()]++;
-                continue;
-            }
-            asked.add(q);
-            queries.add(new RowQuery(new int[] {b, c}, new int[] {a}));
-        }
+        selectAnswerable(questions, vocabulary, skipped, asked, queries);
         List<List<Neighbor>> answers = answer(vectors, queries, Method.COS_ADD, 1, limit, false);
         for (int i = 0; i < asked.size(); i++) {
             Question q = asked.get(i);

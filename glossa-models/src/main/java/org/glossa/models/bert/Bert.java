@@ -310,6 +310,299 @@ public final class Bert {
     }
 
     /**
+     * HF's {@code BertForSequenceClassification}: the encoder ({@code bert.*}), a sentence vector, dropout and one
+     * linear layer ({@code classifier}, hidden → labels). The sentence vector is BERT's: the pooler's
+     * tanh(dense(h[CLS])) ({@code bert.pooler.*}); or, as an option of ours, the mean of the real tokens' hidden
+     * states (then the model has no pooler), which suits encoders trained for mean pooling such as
+     * all-MiniLM-L6-v2. Single-label problems use softmax and cross-entropy, multi-label ones a sigmoid per label
+     * and binary cross-entropy, as {@code transformers} does for each {@code problem_type}.
+     */
+    public static final class SequenceClassification extends Module {
+        /** The {@code architectures} entry of config.json. */
+        public static final String ARCHITECTURE = "BertForSequenceClassification";
+        /** Our config.json key for the sentence vector: "cls" (the pooler, HF's behaviour) or "mean". */
+        public static final String POOLING_KEY = "classifier_pooling";
+        public static final String SINGLE_LABEL = "single_label_classification";
+        public static final String MULTI_LABEL = "multi_label_classification";
+        private static final List<String> HEAD_PARAMETERS = List.of("classifier.weight", "classifier.bias");
+        private static final List<String> POOLER_PARAMETERS = List.of("bert.pooler.dense.weight", "bert.pooler.dense.bias");
+
+        /** How the sequence becomes one vector. */
+        public enum Pooling {
+            /** tanh(dense(h[CLS])) through {@code bert.pooler}: BERT's and HF's. */
+            CLS,
+            /** The mean of the hidden states of the real (unmasked) tokens; no pooler. */
+            MEAN;
+
+            public String key() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            public static Pooling parse(String value, String where) {
+                for (Pooling pooling : values()) {
+                    if (pooling.key().equals(value)) {
+                        return pooling;
+                    }
+                }
+                throw new org.glossa.core.GlossaException(where + "'" + value + "' is not a pooling: use cls or mean");
+            }
+        }
+
+        /**
+         * What the head predicts, kept in config.json under HF's keys ({@code id2label}, {@code label2id},
+         * {@code problem_type}, {@code classifier_dropout}) and ours ({@value #POOLING_KEY}).
+         *
+         * @param labels the label names by id
+         * @param multiLabel independent yes/no decisions per label (sigmoid, BCE) instead of one label per text
+         * @param pooling the sentence vector
+         * @param classifierDropout dropout before the classifier; null for the encoder's hidden_dropout_prob (HF's rule)
+         */
+        public record Head(List<String> labels, boolean multiLabel, Pooling pooling, Double classifierDropout) {
+            public Head {
+                labels = List.copyOf(labels);
+                if (labels.size() < (multiLabel ? 1 : 2)) {
+                    throw new IllegalArgumentException((multiLabel ? "multi-label classification needs at least 1 label"
+                            : "single-label classification needs at least 2 labels") + ", got " + labels);
+                }
+                if (new java.util.HashSet<>(labels).size() != labels.size()) {
+                    throw new IllegalArgumentException("label names must be unique, got " + labels);
+                }
+                if (pooling == null) {
+                    pooling = Pooling.CLS;
+                }
+                if (classifierDropout != null) {
+                    org.glossa.core.HfConfig.checkProbability("classifier_dropout", classifierDropout);
+                }
+            }
+
+            public int numLabels() {
+                return labels.size();
+            }
+
+            public String problemType() {
+                return multiLabel ? MULTI_LABEL : SINGLE_LABEL;
+            }
+
+            /** Adds this head's keys to a config.json tree. */
+            void writeTo(com.fasterxml.jackson.databind.node.ObjectNode json) {
+                com.fasterxml.jackson.databind.node.ObjectNode id2label = json.putObject("id2label");
+                com.fasterxml.jackson.databind.node.ObjectNode label2id = json.putObject("label2id");
+                for (int id = 0; id < labels.size(); id++) {
+                    id2label.put(Integer.toString(id), labels.get(id));
+                    label2id.put(labels.get(id), id);
+                }
+                json.put("problem_type", problemType());
+                if (classifierDropout == null) {
+                    json.putNull("classifier_dropout");
+                } else {
+                    json.put("classifier_dropout", classifierDropout);
+                }
+                json.put(POOLING_KEY, pooling.key());
+            }
+
+            /**
+             * Reads the head from config.json as HF does: without {@code id2label} there are {@code num_labels}
+             * labels (default 2) called LABEL_0, LABEL_1, …; without {@code problem_type}, single-label.
+             */
+            static Head read(com.fasterxml.jackson.databind.JsonNode json, String where) {
+                List<String> labels = new ArrayList<>();
+                com.fasterxml.jackson.databind.JsonNode id2label = json.get("id2label");
+                if (id2label != null && !id2label.isNull()) {
+                    if (!id2label.isObject() || id2label.isEmpty()) {
+                        throw new org.glossa.core.GlossaException(where + ": 'id2label' must be a non-empty object of id → label");
+                    }
+                    for (int id = 0; id < id2label.size(); id++) {
+                        com.fasterxml.jackson.databind.JsonNode name = id2label.get(Integer.toString(id));
+                        if (name == null || !name.isTextual()) {
+                            throw new org.glossa.core.GlossaException(where + ": 'id2label' has no label name for id " + id
+                                    + " (ids must be 0 to " + (id2label.size() - 1) + ")");
+                        }
+                        labels.add(name.textValue());
+                    }
+                } else {
+                    int count = org.glossa.core.HfConfig.optInt(json, "num_labels", 2);
+                    for (int id = 0; id < count; id++) {
+                        labels.add("LABEL_" + id);
+                    }
+                }
+                com.fasterxml.jackson.databind.JsonNode label2id = json.get("label2id");
+                if (label2id != null && label2id.isObject() && id2label != null && !id2label.isNull()) {
+                    for (int id = 0; id < labels.size(); id++) {
+                        com.fasterxml.jackson.databind.JsonNode stored = label2id.get(labels.get(id));
+                        if (stored == null || !stored.canConvertToInt() || stored.asInt() != id) {
+                            throw new org.glossa.core.GlossaException(where + ": 'label2id' does not map '" + labels.get(id)
+                                    + "' to " + id + " as 'id2label' does");
+                        }
+                    }
+                }
+                String problem = org.glossa.core.HfConfig.optString(json, "problem_type", SINGLE_LABEL);
+                if (!problem.equals(SINGLE_LABEL) && !problem.equals(MULTI_LABEL)) {
+                    throw new org.glossa.core.GlossaException(where + ": 'problem_type' '" + problem + "' is not supported (only "
+                            + SINGLE_LABEL + " and " + MULTI_LABEL + ")");
+                }
+                Pooling pooling = Pooling.parse(org.glossa.core.HfConfig.optString(json, POOLING_KEY, "cls"),
+                        where + ": '" + POOLING_KEY + "' ");
+                Double dropout = json.hasNonNull("classifier_dropout")
+                        ? org.glossa.core.HfConfig.optDouble(json, "classifier_dropout", 0) : null;
+                try {
+                    return new Head(labels, problem.equals(MULTI_LABEL), pooling, dropout);
+                } catch (IllegalArgumentException e) {
+                    throw new org.glossa.core.GlossaException(where + ": " + e.getMessage(), e);
+                }
+            }
+        }
+
+        public final BertConfig config;
+        public final Head head;
+        final Model bert;
+        final Linear classifier;
+        private final double dropout;
+        private List<String> newlyInitialised = List.of();
+
+        /** Random weights throughout, from libtorch's generator as the caller seeded it. */
+        public SequenceClassification(BertConfig config, Head head) {
+            this.config = config;
+            this.head = head;
+            bert = child("bert", new Model(config, head.pooling() == Pooling.CLS));
+            classifier = child("classifier", new Linear(config.hiddenSize(), head.numLabels(), config.initializerRange()));
+            dropout = head.classifierDropout() != null ? head.classifierDropout() : config.hiddenDropoutProb();
+        }
+
+        /**
+         * A new classifier on a pretrained encoder: any BERT directory, names with or without {@code bert.}, its
+         * task head if it has one (e.g. {@code classifier.*}) dropped. The classifier, and the pooler when the
+         * encoder has none and {@code head} pools by [CLS], are drawn from N(0, initializer_range) by a
+         * generator seeded with {@code seed}, biases 0; {@link #newlyInitialised} names them.
+         */
+        public static SequenceClassification fromPretrained(Path encoderDir, Head head, long seed) {
+            BertConfig config = BertConfig.read(encoderDir);
+            Path weights = encoderDir.resolve("model.safetensors");
+            if (!java.nio.file.Files.isRegularFile(weights)) {
+                throw new org.glossa.core.GlossaException(weights + ": no such file (a model directory needs its weights)");
+            }
+            Set<String> others = new java.util.HashSet<>();
+            boolean hasPooler;
+            try (SafeTensorsFile file = SafeTensors.open(weights)) {
+                for (String name : file.names()) {
+                    String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
+                    if (!bare.startsWith("embeddings.") && !bare.startsWith("encoder.") && !bare.startsWith("pooler.")) {
+                        others.add(bare);
+                    }
+                }
+                hasPooler = file.names().contains("pooler.dense.weight") || file.names().contains("bert.pooler.dense.weight");
+            }
+            boolean newPooler = head.pooling() == Pooling.CLS && !hasPooler;
+            if (hasPooler && head.pooling() == Pooling.MEAN) {
+                others.addAll(List.of("pooler.dense.weight", "pooler.dense.bias"));
+            }
+            SequenceClassification model = new SequenceClassification(config, head);
+            if (newPooler) {
+                // Load everything but the pooler into a pooler-less view of the same tensors.
+                Model encoder = new Model(config, false);
+                Weights.load(encoder, weights, PREFIX, others);
+                Map<String, Tensor> ours = model.bert.namedParameters();
+                try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+                    encoder.namedParameters().forEach((name, tensor) -> ours.get(name).copy_(tensor));
+                }
+            } else {
+                Weights.load(model.bert, weights, PREFIX, others);
+            }
+            model.initialiseNew(seed, newPooler);
+            return model;
+        }
+
+        /** Draws the classifier (and the pooler when {@code pooler}) from N(0, initializer_range) with its own generator, biases 0. */
+        private void initialiseNew(long seed, boolean pooler) {
+            List<String> names = new ArrayList<>();
+            try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard();
+                 org.bytedeco.pytorch.GeneratorOptional generator =
+                         new org.bytedeco.pytorch.GeneratorOptional(torch.createCPUGenerator(seed))) {
+                if (pooler) {
+                    bert.pooler.dense.weight.normal_(0.0, config.initializerRange(), generator);
+                    bert.pooler.dense.bias.zero_();
+                    names.addAll(POOLER_PARAMETERS);
+                }
+                classifier.weight.normal_(0.0, config.initializerRange(), generator);
+                classifier.bias.zero_();
+                names.addAll(HEAD_PARAMETERS);
+            }
+            newlyInitialised = List.copyOf(names);
+        }
+
+        /** The parameters {@link #fromPretrained} had to initialise; empty for a model loaded whole. */
+        public List<String> newlyInitialised() {
+            return newlyInitialised;
+        }
+
+        /** Loads a sequence-classification directory: config.json with the head's keys, every weight present. */
+        public static SequenceClassification load(Path modelDir) {
+            BertConfig config = BertConfig.read(modelDir);
+            String where = modelDir.resolve("config.json").toString();
+            Head head = Head.read(org.glossa.core.HfConfig.read(modelDir), where);
+            SequenceClassification model = new SequenceClassification(config, head);
+            Weights.load(model, modelDir.resolve("model.safetensors"), "", Set.of());
+            return model;
+        }
+
+        /** config.json: the encoder's keys, architectures [{@value #ARCHITECTURE}], and the head's. */
+        public void writeConfig(Path modelDir) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = config.toJson(ARCHITECTURE);
+            head.writeTo(json);
+            org.glossa.core.HfConfig.write(modelDir.resolve("config.json"), json);
+        }
+
+        /** Writes {@code config.json} and {@code model.safetensors}, and a copy of {@code tokenizerJson} unless null. */
+        public void save(Path modelDir, Path tokenizerJson) {
+            writeConfig(modelDir);
+            Weights.save(this, modelDir.resolve("model.safetensors"), Map.of("format", "pt"));
+            if (tokenizerJson != null) {
+                Path target = modelDir.resolve("tokenizer.json");
+                org.glossa.core.AtomicFiles.write(target, temporary -> java.nio.file.Files.copy(tokenizerJson, temporary));
+            }
+        }
+
+        public boolean hasPooler() {
+            return bert.hasPooler();
+        }
+
+        /**
+         * ids, typeIds (may be null), attentionMask (may be null): int64 (B, T) → logits (B, numLabels), fp32
+         * whatever precision computed them.
+         */
+        public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) {
+            Output out = bert.forward(inputIds, tokenTypeIds, attentionMask);
+            Tensor sentence = head.pooling() == Pooling.CLS ? out.pooledOutput() // (B, H)
+                    : meanPool(out.lastHiddenState(), attentionMask != null ? attentionMask : torch.ones_like(inputIds));
+            Tensor logits = classifier.forward(torch.dropout(sentence, dropout, isTraining())); // (B, L)
+            return logits.to(torch.ScalarType.Float);
+        }
+
+        /** Mean of the real tokens' vectors: hidden (B, T, H), mask (B, T) → (B, H). */
+        static Tensor meanPool(Tensor hidden, Tensor mask) {
+            Tensor weights = mask.to(hidden.scalar_type()).unsqueeze(2); // (B, T, 1)
+            Tensor count = weights.sum(1).clamp_min(new org.bytedeco.pytorch.Scalar(1e-9f)); // (B, 1)
+            return hidden.mul(weights).sum(1).div(count);
+        }
+
+        /**
+         * The training loss, as HF computes it for the problem type: single-label, the mean cross-entropy with
+         * {@code labels} int64 (B) holding label ids; multi-label, the mean binary cross-entropy with logits over
+         * all B × L entries, {@code labels} (B, L) holding 0 or 1 (any dtype).
+         */
+        public Tensor loss(Tensor logits, Tensor labels) {
+            if (head.multiLabel()) {
+                return torch.binary_cross_entropy_with_logits(logits, labels.to(torch.ScalarType.Float));
+            }
+            return torch.cross_entropy(logits, labels);
+        }
+
+        /** Logits (B, L) → probabilities: softmax over the labels, or a sigmoid per label when multi-label. */
+        public Tensor probabilities(Tensor logits) {
+            return head.multiLabel() ? torch.sigmoid(logits) : torch.softmax(logits, 1);
+        }
+    }
+
+    /**
      * HF's {@code BertForQuestionAnswering}: the encoder without pooler ({@code bert.*}) and one linear layer
      * ({@code qa_outputs}, hidden → 2) that gives every token a logit for starting and one for ending the
      * answer span (Devlin et al., 2019, §4.2). SQuAD 2.0's "no answer" is the span [CLS]..[CLS] at position 0.

@@ -88,13 +88,18 @@ public record BertConfig(
 
     /** Writes this config as HF's {@code config.json}, with {@code model_type} and {@code architectures}. */
     public void write(Path modelDir, String architecture) {
+        HfConfig.write(modelDir.resolve("config.json"), toJson(architecture));
+    }
+
+    /** What {@link #write} writes, for task models that add their own keys before writing. */
+    public ObjectNode toJson(String architecture) {
         ObjectNode json = HfConfig.mapper().valueToTree(this);
         json.put("model_type", "bert");
         json.putArray("architectures").add(architecture);
         if (!preLayerNorm) {
             json.remove("pre_layer_norm"); // keep configs of standard BERTs identical to HF's
         }
-        HfConfig.write(modelDir.resolve("config.json"), json);
+        return json;
     }
 
     /** Size of one attention head. */

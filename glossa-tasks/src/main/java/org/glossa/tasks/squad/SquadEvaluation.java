@@ -64,18 +64,22 @@ public final class SquadEvaluation {
                 missing.add(example.id());
                 continue;
             }
+            // Normalised once each: gold answers that normalise to "" do not count; none left means "".
             List<String> gold = new ArrayList<>();
             for (SquadExample.Answer answer : example.answers()) {
-                if (!normalizeAnswer(answer.text()).isEmpty()) {
-                    gold.add(answer.text());
+                String normalised = normalizeAnswer(answer.text());
+                if (!normalised.isEmpty()) {
+                    gold.add(normalised);
                 }
             }
             if (gold.isEmpty()) {
                 gold.add("");
             }
+            String normalisedPrediction = normalizeAnswer(prediction);
+            List<String> predictedTokens = PythonText.split(normalisedPrediction);
             for (String answer : gold) {
-                exact[i] = Math.max(exact[i], exactMatch(answer, prediction));
-                f1[i] = Math.max(f1[i], f1(answer, prediction));
+                exact[i] = Math.max(exact[i], answer.equals(normalisedPrediction) ? 1 : 0);
+                f1[i] = Math.max(f1[i], f1(PythonText.split(answer), predictedTokens));
             }
         }
         if (!missing.isEmpty()) {
@@ -187,8 +191,10 @@ public final class SquadEvaluation {
 
     /** The script's compute_f1: word-overlap F1 of the normalised texts; 1 or 0 when either is empty. */
     public static double f1(String gold, String prediction) {
-        List<String> goldTokens = tokens(gold);
-        List<String> predictedTokens = tokens(prediction);
+        return f1(tokens(gold), tokens(prediction));
+    }
+
+    private static double f1(List<String> goldTokens, List<String> predictedTokens) {
         if (goldTokens.isEmpty() || predictedTokens.isEmpty()) {
             return goldTokens.equals(predictedTokens) ? 1 : 0;
         }
@@ -256,7 +262,7 @@ public final class SquadEvaluation {
         root.fields().forEachRemaining(entry -> {
             if (!entry.getValue().isTextual()) {
                 throw new GlossaException(json + ": the prediction for \"" + SquadDataset.quote(entry.getKey())
-                        + "\" must be a string, got " + SquadDataset.quote(entry.getValue().toString()));
+                        + "\" must be a string, got " + brief(entry.getValue()));
             }
             predictions.put(entry.getKey(), entry.getValue().textValue());
         });
@@ -270,11 +276,17 @@ public final class SquadEvaluation {
         root.fields().forEachRemaining(entry -> {
             if (!entry.getValue().isNumber()) {
                 throw new GlossaException(json + ": the no-answer probability of \"" + SquadDataset.quote(entry.getKey())
-                        + "\" must be a number, got " + SquadDataset.quote(entry.getValue().toString()));
+                        + "\" must be a number, got " + brief(entry.getValue()));
             }
             naProbs.put(entry.getKey(), entry.getValue().doubleValue());
         });
         return naProbs;
+    }
+
+    /** A JSON value as it is written, cut to fit a one-line message. */
+    private static String brief(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= 60 ? text : text.substring(0, 60) + "...";
     }
 
     private static JsonNode readObject(Path json, String what) {

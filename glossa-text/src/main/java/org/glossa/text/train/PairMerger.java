@@ -64,7 +64,7 @@ final class PairMerger {
         for (int w = 0; w < distinct.length; w++) {
             words[w] = distinct[w].codePoints().map(c -> tokenIds.get(new String(Character.toChars(c)))).toArray();
             wordCounts[w] = counts.get(distinct[w])[0];
-            addWord(w, +1);
+            addWord(w, +1, -1);
         }
     }
 
@@ -135,10 +135,10 @@ final class PairMerger {
                 continue; // the pair died out of this word through an earlier merge
             }
             rememberCounts(symbols, before);
-            addWord(w, -1);
+            addWord(w, -1, -1);
             words[w] = joined(symbols, a, b, merged);
             rememberCounts(words[w], before);
-            addWord(w, +1);
+            addWord(w, +1, merged);
         }
         Set<Long> changed = new HashSet<>();
         before.forEach((p, count) -> {
@@ -179,8 +179,12 @@ final class PairMerger {
         return Arrays.copyOf(out, n);
     }
 
-    /** Adds ({@code sign} +1) or removes (-1) a word's symbols and pairs from the counts. */
-    private void addWord(int w, int sign) {
+    /**
+     * Adds ({@code sign} +1) or removes (-1) a word's symbols and pairs from the counts. On adding, the
+     * word is indexed under its pairs; {@code onlyWith} >= 0 limits that to the pairs holding that symbol
+     * (after a merge, the others were indexed already).
+     */
+    private void addWord(int w, int sign, int onlyWith) {
         int[] symbols = words[w];
         long count = sign * wordCounts[w];
         for (int i = 0; i < symbols.length; i++) {
@@ -191,7 +195,7 @@ final class PairMerger {
                 if (now == 0) {
                     pairCounts.remove(p);
                 }
-                if (sign > 0) {
+                if (sign > 0 && (onlyWith < 0 || symbols[i] == onlyWith || symbols[i + 1] == onlyWith)) {
                     pairWords.computeIfAbsent(p, k -> new HashSet<>()).add(w);
                     pairsOfSymbol.computeIfAbsent(symbols[i], k -> new HashSet<>()).add(p);
                     pairsOfSymbol.computeIfAbsent(symbols[i + 1], k -> new HashSet<>()).add(p);

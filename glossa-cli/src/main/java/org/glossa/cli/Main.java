@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         scope = ScopeType.INHERIT, // subcommands get --version too
         versionProvider = Main.Version.class,
         description = "Offline NLP on the JVM.",
-        subcommands = {EmbedCommand.class, SimilarCommand.class, ModelCommand.class, TextgenCommand.class, PlotCommand.class,
+        subcommands = {EmbedCommand.class, SimilarCommand.class, ModelCommand.class, TextgenCommand.class, ClassifyCommand.class, PlotCommand.class,
             Word2VecCommand.class, GloveCommand.class, VectorsCommand.class, SquadCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private boolean verbose;

@@ -57,6 +57,13 @@ public final class TextClassifier {
                 throw new GlossaException(modelDir + ": not a classifier directory, no " + file);
             }
         }
+        List<String> architectures = new ArrayList<>();
+        org.glossa.core.HfConfig.read(modelDir).path("architectures").forEach(a -> architectures.add(a.asText()));
+        if (!architectures.contains(SequenceClassification.ARCHITECTURE)) {
+            throw new GlossaException(modelDir + ": not a sequence classifier (config.json's architectures: "
+                    + (architectures.isEmpty() ? "none" : String.join(", ", architectures)) + "): fine-tune it with"
+                    + " 'glossa classify train --model " + modelDir + "'");
+        }
         Engine.init();
         SequenceClassification model = SequenceClassification.load(modelDir);
         Tokenizer tokenizer = HfTokenizer.load(modelDir.resolve("tokenizer.json"));

@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Main.Version.class,
         description = "Offline NLP on the JVM.",
         subcommands = {EmbedCommand.class, SimilarCommand.class, ModelCommand.class, TextgenCommand.class, ClassifyCommand.class, PlotCommand.class,
-            Word2VecCommand.class, GloveCommand.class, VectorsCommand.class, SquadCommand.class, CommandLine.HelpCommand.class})
+            Word2VecCommand.class, GloveCommand.class, VectorsCommand.class, SquadCommand.class, QaCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private boolean verbose;
     private Integer threads;
@@ -63,6 +63,8 @@ public final class Main {
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main);
         commandLine.setUsageHelpAutoWidth(true);
+        // "@FILE" is left to the options that read it (glossa qa --context @FILE), not split into arguments.
+        commandLine.setExpandAtFiles(false);
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> main.failure(exception, command));
         commandLine.setExecutionStrategy(parseResult -> {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "squad", mixinStandardHelpOptions = true,
         description = "Extractive question answering on SQuAD v1.1 / v2.0.",
-        subcommands = {SquadCommand.Eval.class})
+        subcommands = {SquadCommand.Eval.class, SquadTrainCommand.class, SquadPredictCommand.class})
 final class SquadCommand {
 
     // ------------------------------------------------------------------ eval

@@ -447,8 +447,9 @@ public final class SquadTraining {
             throw new GlossaException("max length " + options.maxLength() + " exceeds the model's " + model.config.maxPositionEmbeddings()
                     + " positions");
         }
-        log.accept(String.format(Locale.ROOT, "model %s: %d layers of %d, %,d parameters%s", modelSource,
-                model.config.numHiddenLayers(), model.config.hiddenSize(), model.parameterCount(),
+        log.accept(String.format(Locale.ROOT, "model %s: %d layer%s of width %d, %,d parameters%s", modelSource,
+                model.config.numHiddenLayers(), model.config.numHiddenLayers() == 1 ? "" : "s", model.config.hiddenSize(),
+                model.parameterCount(),
                 model.newlyInitialised().isEmpty() ? "" : "; " + String.join(", ", model.newlyInitialised())
                         + " newly initialised (seed " + options.seed() + ")"));
 

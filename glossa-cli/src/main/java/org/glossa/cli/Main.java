@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Main.Version.class,
         description = "Offline NLP on the JVM.",
         subcommands = {EmbedCommand.class, SimilarCommand.class, ModelCommand.class, TextgenCommand.class, ClassifyCommand.class, PlotCommand.class,
-            Word2VecCommand.class, GloveCommand.class, VectorsCommand.class, SquadCommand.class, QaCommand.class, CommandLine.HelpCommand.class})
+            Word2VecCommand.class, GloveCommand.class, VectorsCommand.class, SquadCommand.class, QaCommand.class, TranslateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private boolean verbose;
     private Integer threads;

@@ -482,16 +482,36 @@ public final class TranslationModel {
                 weights[l] = toArray(layers.get(l).select(0, 0)); // (H, T, S)
             }
         }
+        // The pieces as the vocabulary writes them (▁ marks a word's start), so that the picture shows the segmentation.
+        List<String> sourceVocabulary = tokenStrings(sourceTokenizer);
+        List<String> targetVocabulary = tokenStrings(targetTokenizer);
         List<String> sourceTokens = new ArrayList<>();
         for (long id : source) {
-            sourceTokens.add(sourceTokenizer.decode(new long[] {id}, false));
+            sourceTokens.add(sourceVocabulary.get(Math.toIntExact(id)));
         }
         List<String> targetTokens = new ArrayList<>();
         for (long id : generated) {
-            targetTokens.add(targetTokenizer.decode(new long[] {id}, false));
+            targetTokens.add(targetVocabulary.get(Math.toIntExact(id)));
         }
         targetTokens.add(SubwordTokenizer.EOS);
         return new Attention(sourceTokens, targetTokens, weights, decode(generated));
+    }
+
+    /** Token strings by id, from the {@code model.vocab} of the tokenizer's file (HF's tokenizer has no id → token call). */
+    private static List<String> tokenStrings(HfTokenizer tokenizer) {
+        JsonNode vocab = HfConfig.read(tokenizer.file()).path("model").path("vocab");
+        String[] tokens = new String[tokenizer.vocabSize()];
+        vocab.fields().forEachRemaining(entry -> {
+            int id = entry.getValue().asInt(-1);
+            if (id >= 0 && id < tokens.length) {
+                tokens[id] = entry.getKey();
+            }
+        });
+        List<String> out = new ArrayList<>(tokens.length);
+        for (int id = 0; id < tokens.length; id++) {
+            out.add(tokens[id] != null ? tokens[id] : tokenizer.decode(new long[] {id}, false));
+        }
+        return out;
     }
 
     /** (H, T, S) → [H][T][S] */

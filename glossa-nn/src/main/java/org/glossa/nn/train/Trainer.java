@@ -362,7 +362,7 @@ public final class Trainer<B> {
             System.err.println("\nglossa: interrupted twice, exiting without a checkpoint");
             System.exit(130);
         }
-        System.err.println("\nglossa: stopping after this step to write a checkpoint (Ctrl-C again to quit at once)");
+        System.err.println("\nglossa: stopping after this step to write a checkpoint (a second Ctrl-C or kill quits at once)");
     }
 
     // ------------------------------------------------------------------ checkpoints

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The training loop on tiny models: exact resume, interruption, accumulation, clipping, retention, logs. */
 @Tag("model")
@@ -218,15 +220,17 @@ class TrainerTest {
         return model.fc2.weight;
     }
 
-    @Test
-    void ctrlCStopsAfterTheStepAndWritesACheckpoint(@TempDir Path runDir) throws Exception {
+    /** Ctrl-C (INT) and kill (TERM) alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void aSignalStopsAfterTheStepAndWritesACheckpoint(String signal, @TempDir Path runDir) throws Exception {
         torch.manual_seed(1);
         Mlp model = new Mlp(8);
         AtomicInteger calls = new AtomicInteger();
         TrainResult result = new Trainer<>(model, batch -> {
             if (calls.incrementAndGet() == 3) {
-                // A real SIGINT to this JVM: without the trainer's handler the test run would die here.
-                sun.misc.Signal.raise(new sun.misc.Signal("INT"));
+                // A real signal to this JVM: without the trainer's handler the test run would die here.
+                sun.misc.Signal.raise(new sun.misc.Signal(signal));
                 try {
                     Thread.sleep(300); // the handler runs on the JVM's signal thread
                 } catch (InterruptedException e) {

@@ -1,20 +1,33 @@
 package org.glossa.models.bert;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.glossa.core.AtomicFiles;
+import org.glossa.core.GlossaException;
+import org.glossa.core.HfConfig;
+import org.glossa.core.safetensors.SafeTensors;
+import org.glossa.core.safetensors.SafeTensorsFile;
 import org.glossa.nn.Embedding;
 import org.glossa.nn.LayerNorm;
 import org.glossa.nn.Linear;
 import org.glossa.nn.Module;
 import org.glossa.nn.Ops;
 import org.glossa.nn.Weights;
-import org.glossa.core.safetensors.SafeTensors;
-import org.glossa.core.safetensors.SafeTensorsFile;
 
 /**
  * BERT (Devlin et al., 2019, "BERT: Pre-training of Deep Bidirectional Transformers for Language
@@ -36,6 +49,28 @@ public final class Bert {
 
     /** The prefix HF's task models ({@code BertForQuestionAnswering}, …) put before the encoder's names. */
     public static final String PREFIX = "bert.";
+
+    /** {@code modelDir/model.safetensors}, or a one-line error when it is missing. */
+    static Path weightsFile(Path modelDir) {
+        Path weights = modelDir.resolve("model.safetensors");
+        if (!Files.isRegularFile(weights)) {
+            throw new GlossaException(weights + ": no such file (a model directory needs its weights)");
+        }
+        return weights;
+    }
+
+    /** A new head layer as HF initialises one: weight ~ N(0, std) drawn from {@code generator}, bias 0. */
+    static void initialiseLinear(Linear layer, double std, GeneratorOptional generator) {
+        layer.weight.normal_(0.0, std, generator);
+        layer.bias.zero_();
+    }
+
+    /** Copies {@code tokenizerJson} into {@code modelDir} atomically; nothing when it is null. */
+    static void copyTokenizer(Path tokenizerJson, Path modelDir) {
+        if (tokenizerJson != null) {
+            AtomicFiles.write(modelDir.resolve("tokenizer.json"), temporary -> Files.copy(tokenizerJson, temporary));
+        }
+    }
 
     /** What a forward pass returns. */
     public record Output(
@@ -65,8 +100,8 @@ public final class Bert {
         /** ids, typeIds: int64 (B, T) → (B, T, H) */
         Tensor forward(Tensor inputIds, Tensor tokenTypeIds) {
             long length = inputIds.size(1);
-            Tensor positions = torch.arange(new org.bytedeco.pytorch.Scalar(length),
-                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long)); // (T)
+            Tensor positions = torch.arange(new Scalar(length),
+                    new TensorOptions(torch.ScalarType.Long)); // (T)
             Tensor x = wordEmbeddings.forward(inputIds) // (B, T, H)
                     .add(positionEmbeddings.forward(positions)) // (T, H) broadcast over B
                     .add(tokenTypeEmbeddings.forward(tokenTypeIds));
@@ -335,7 +370,7 @@ public final class Bert {
             MEAN;
 
             public String key() {
-                return name().toLowerCase(java.util.Locale.ROOT);
+                return name().toLowerCase(Locale.ROOT);
             }
 
             public static Pooling parse(String value, String where) {
@@ -344,7 +379,7 @@ public final class Bert {
                         return pooling;
                     }
                 }
-                throw new org.glossa.core.GlossaException(where + "'" + value + "' is not a pooling: use cls or mean");
+                throw new GlossaException(where + "'" + value + "' is not a pooling: use cls or mean");
             }
         }
 
@@ -364,14 +399,14 @@ public final class Bert {
                     throw new IllegalArgumentException((multiLabel ? "multi-label classification needs at least 1 label"
                             : "single-label classification needs at least 2 labels") + ", got " + labels);
                 }
-                if (new java.util.HashSet<>(labels).size() != labels.size()) {
+                if (new HashSet<>(labels).size() != labels.size()) {
                     throw new IllegalArgumentException("label names must be unique, got " + labels);
                 }
                 if (pooling == null) {
                     pooling = Pooling.CLS;
                 }
                 if (classifierDropout != null) {
-                    org.glossa.core.HfConfig.checkProbability("classifier_dropout", classifierDropout);
+                    HfConfig.checkProbability("classifier_dropout", classifierDropout);
                 }
             }
 
@@ -384,9 +419,9 @@ public final class Bert {
             }
 
             /** Adds this head's keys to a config.json tree. */
-            void writeTo(com.fasterxml.jackson.databind.node.ObjectNode json) {
-                com.fasterxml.jackson.databind.node.ObjectNode id2label = json.putObject("id2label");
-                com.fasterxml.jackson.databind.node.ObjectNode label2id = json.putObject("label2id");
+            void writeTo(ObjectNode json) {
+                ObjectNode id2label = json.putObject("id2label");
+                ObjectNode label2id = json.putObject("label2id");
                 for (int id = 0; id < labels.size(); id++) {
                     id2label.put(Integer.toString(id), labels.get(id));
                     label2id.put(labels.get(id), id);
@@ -404,50 +439,50 @@ public final class Bert {
              * Reads the head from config.json as HF does: without {@code id2label} there are {@code num_labels}
              * labels (default 2) called LABEL_0, LABEL_1, …; without {@code problem_type}, single-label.
              */
-            static Head read(com.fasterxml.jackson.databind.JsonNode json, String where) {
+            static Head read(JsonNode json, String where) {
                 List<String> labels = new ArrayList<>();
-                com.fasterxml.jackson.databind.JsonNode id2label = json.get("id2label");
+                JsonNode id2label = json.get("id2label");
                 if (id2label != null && !id2label.isNull()) {
                     if (!id2label.isObject() || id2label.isEmpty()) {
-                        throw new org.glossa.core.GlossaException(where + ": 'id2label' must be a non-empty object of id → label");
+                        throw new GlossaException(where + ": 'id2label' must be a non-empty object of id → label");
                     }
                     for (int id = 0; id < id2label.size(); id++) {
-                        com.fasterxml.jackson.databind.JsonNode name = id2label.get(Integer.toString(id));
+                        JsonNode name = id2label.get(Integer.toString(id));
                         if (name == null || !name.isTextual()) {
-                            throw new org.glossa.core.GlossaException(where + ": 'id2label' has no label name for id " + id
+                            throw new GlossaException(where + ": 'id2label' has no label name for id " + id
                                     + " (ids must be 0 to " + (id2label.size() - 1) + ")");
                         }
                         labels.add(name.textValue());
                     }
                 } else {
-                    int count = org.glossa.core.HfConfig.optInt(json, "num_labels", 2);
+                    int count = HfConfig.optInt(json, "num_labels", 2);
                     for (int id = 0; id < count; id++) {
                         labels.add("LABEL_" + id);
                     }
                 }
-                com.fasterxml.jackson.databind.JsonNode label2id = json.get("label2id");
+                JsonNode label2id = json.get("label2id");
                 if (label2id != null && label2id.isObject() && id2label != null && !id2label.isNull()) {
                     for (int id = 0; id < labels.size(); id++) {
-                        com.fasterxml.jackson.databind.JsonNode stored = label2id.get(labels.get(id));
+                        JsonNode stored = label2id.get(labels.get(id));
                         if (stored == null || !stored.canConvertToInt() || stored.asInt() != id) {
-                            throw new org.glossa.core.GlossaException(where + ": 'label2id' does not map '" + labels.get(id)
+                            throw new GlossaException(where + ": 'label2id' does not map '" + labels.get(id)
                                     + "' to " + id + " as 'id2label' does");
                         }
                     }
                 }
-                String problem = org.glossa.core.HfConfig.optString(json, "problem_type", SINGLE_LABEL);
+                String problem = HfConfig.optString(json, "problem_type", SINGLE_LABEL);
                 if (!problem.equals(SINGLE_LABEL) && !problem.equals(MULTI_LABEL)) {
-                    throw new org.glossa.core.GlossaException(where + ": 'problem_type' '" + problem + "' is not supported (only "
+                    throw new GlossaException(where + ": 'problem_type' '" + problem + "' is not supported (only "
                             + SINGLE_LABEL + " and " + MULTI_LABEL + ")");
                 }
-                Pooling pooling = Pooling.parse(org.glossa.core.HfConfig.optString(json, POOLING_KEY, "cls"),
+                Pooling pooling = Pooling.parse(HfConfig.optString(json, POOLING_KEY, "cls"),
                         where + ": '" + POOLING_KEY + "' ");
                 Double dropout = json.hasNonNull("classifier_dropout")
-                        ? org.glossa.core.HfConfig.optDouble(json, "classifier_dropout", 0) : null;
+                        ? HfConfig.optDouble(json, "classifier_dropout", 0) : null;
                 try {
                     return new Head(labels, problem.equals(MULTI_LABEL), pooling, dropout);
                 } catch (IllegalArgumentException e) {
-                    throw new org.glossa.core.GlossaException(where + ": " + e.getMessage(), e);
+                    throw new GlossaException(where + ": " + e.getMessage(), e);
                 }
             }
         }
@@ -476,11 +511,8 @@ public final class Bert {
          */
         public static SequenceClassification fromPretrained(Path encoderDir, Head head, long seed) {
             BertConfig config = BertConfig.read(encoderDir);
-            Path weights = encoderDir.resolve("model.safetensors");
-            if (!java.nio.file.Files.isRegularFile(weights)) {
-                throw new org.glossa.core.GlossaException(weights + ": no such file (a model directory needs its weights)");
-            }
-            Set<String> others = new java.util.HashSet<>();
+            Path weights = weightsFile(encoderDir);
+            Set<String> others = new HashSet<>();
             boolean hasPooler;
             try (SafeTensorsFile file = SafeTensors.open(weights)) {
                 for (String name : file.names()) {
@@ -501,7 +533,7 @@ public final class Bert {
                 Model encoder = new Model(config, false);
                 Weights.load(encoder, weights, PREFIX, others);
                 Map<String, Tensor> ours = model.bert.namedParameters();
-                try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+                try (NoGradGuard noGrad = new NoGradGuard()) {
                     encoder.namedParameters().forEach((name, tensor) -> ours.get(name).copy_(tensor));
                 }
             } else {
@@ -514,16 +546,13 @@ public final class Bert {
         /** Draws the classifier (and the pooler when {@code pooler}) from N(0, initializer_range) with its own generator, biases 0. */
         private void initialiseNew(long seed, boolean pooler) {
             List<String> names = new ArrayList<>();
-            try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard();
-                 org.bytedeco.pytorch.GeneratorOptional generator =
-                         new org.bytedeco.pytorch.GeneratorOptional(torch.createCPUGenerator(seed))) {
+            try (NoGradGuard noGrad = new NoGradGuard();
+                 GeneratorOptional generator = new GeneratorOptional(torch.createCPUGenerator(seed))) {
                 if (pooler) {
-                    bert.pooler.dense.weight.normal_(0.0, config.initializerRange(), generator);
-                    bert.pooler.dense.bias.zero_();
+                    initialiseLinear(bert.pooler.dense, config.initializerRange(), generator);
                     names.addAll(POOLER_PARAMETERS);
                 }
-                classifier.weight.normal_(0.0, config.initializerRange(), generator);
-                classifier.bias.zero_();
+                initialiseLinear(classifier, config.initializerRange(), generator);
                 names.addAll(HEAD_PARAMETERS);
             }
             newlyInitialised = List.copyOf(names);
@@ -538,7 +567,7 @@ public final class Bert {
         public static SequenceClassification load(Path modelDir) {
             BertConfig config = BertConfig.read(modelDir);
             String where = modelDir.resolve("config.json").toString();
-            Head head = Head.read(org.glossa.core.HfConfig.read(modelDir), where);
+            Head head = Head.read(HfConfig.read(modelDir), where);
             SequenceClassification model = new SequenceClassification(config, head);
             Weights.load(model, modelDir.resolve("model.safetensors"), "", Set.of());
             return model;
@@ -546,19 +575,16 @@ public final class Bert {
 
         /** config.json: the encoder's keys, architectures [{@value #ARCHITECTURE}], and the head's. */
         public void writeConfig(Path modelDir) {
-            com.fasterxml.jackson.databind.node.ObjectNode json = config.toJson(ARCHITECTURE);
+            ObjectNode json = config.toJson(ARCHITECTURE);
             head.writeTo(json);
-            org.glossa.core.HfConfig.write(modelDir.resolve("config.json"), json);
+            HfConfig.write(modelDir.resolve("config.json"), json);
         }
 
         /** Writes {@code config.json} and {@code model.safetensors}, and a copy of {@code tokenizerJson} unless null. */
         public void save(Path modelDir, Path tokenizerJson) {
             writeConfig(modelDir);
             Weights.save(this, modelDir.resolve("model.safetensors"), Map.of("format", "pt"));
-            if (tokenizerJson != null) {
-                Path target = modelDir.resolve("tokenizer.json");
-                org.glossa.core.AtomicFiles.write(target, temporary -> java.nio.file.Files.copy(tokenizerJson, temporary));
-            }
+            copyTokenizer(tokenizerJson, modelDir);
         }
 
         public boolean hasPooler() {
@@ -580,7 +606,7 @@ public final class Bert {
         /** Mean of the real tokens' vectors: hidden (B, T, H), mask (B, T) → (B, H). */
         static Tensor meanPool(Tensor hidden, Tensor mask) {
             Tensor weights = mask.to(hidden.scalar_type()).unsqueeze(2); // (B, T, 1)
-            Tensor count = weights.sum(1).clamp_min(new org.bytedeco.pytorch.Scalar(1e-9f)); // (B, 1)
+            Tensor count = weights.sum(1).clamp_min(new Scalar(1e-9f)); // (B, 1)
             return hidden.mul(weights).sum(1).div(count);
         }
 
@@ -654,15 +680,15 @@ public final class Bert {
          */
         public static Tensor loss(Logits logits, Tensor startPositions, Tensor endPositions) {
             long ignored = logits.start().size(1);
-            org.bytedeco.pytorch.Scalar low = new org.bytedeco.pytorch.Scalar(0L);
-            org.bytedeco.pytorch.Scalar high = new org.bytedeco.pytorch.Scalar(ignored);
-            try (org.bytedeco.pytorch.TensorOptional noWeights = new org.bytedeco.pytorch.TensorOptional()) {
+            Scalar low = new Scalar(0L);
+            Scalar high = new Scalar(ignored);
+            try (TensorOptional noWeights = new TensorOptional()) {
                 long mean = 1; // at::Reduction::Mean
                 Tensor start = torch.cross_entropy_loss(logits.start(), startPositions.clamp_min(low).clamp_max(high), noWeights, mean,
                         ignored, 0.0);
                 Tensor end = torch.cross_entropy_loss(logits.end(), endPositions.clamp_min(low).clamp_max(high), noWeights, mean,
                         ignored, 0.0);
-                return start.add(end).div(new org.bytedeco.pytorch.Scalar(2.0));
+                return start.add(end).div(new Scalar(2.0));
             }
         }
 
@@ -679,20 +705,17 @@ public final class Bert {
          */
         public static QuestionAnswering load(Path modelDir, long seed) {
             BertConfig config = BertConfig.read(modelDir);
-            Path weights = modelDir.resolve("model.safetensors");
-            if (!java.nio.file.Files.isRegularFile(weights)) {
-                throw new org.glossa.core.GlossaException(weights + ": no such file (a model directory needs its weights)");
-            }
+            Path weights = weightsFile(modelDir);
             boolean hasHead;
             try (SafeTensorsFile file = SafeTensors.open(weights)) {
                 hasHead = file.names().contains(HEAD_PARAMETERS.get(0));
             }
             boolean saysQa = false;
-            for (var architecture : org.glossa.core.HfConfig.read(modelDir).path("architectures")) {
+            for (var architecture : HfConfig.read(modelDir).path("architectures")) {
                 saysQa |= architecture.asText().equals(ARCHITECTURE);
             }
             if (saysQa && !hasHead) {
-                throw new org.glossa.core.GlossaException(weights + ": config.json says " + ARCHITECTURE
+                throw new GlossaException(weights + ": config.json says " + ARCHITECTURE
                         + " but the weights have no " + HEAD_PARAMETERS.get(0));
             }
             QuestionAnswering model = new QuestionAnswering(config);
@@ -707,11 +730,9 @@ public final class Bert {
 
         /** A fresh head: weight ~ N(0, initializer_range) from its own generator seeded with {@code seed}, bias 0. */
         public void initialiseHead(long seed) {
-            try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard();
-                 org.bytedeco.pytorch.GeneratorOptional generator =
-                         new org.bytedeco.pytorch.GeneratorOptional(torch.createCPUGenerator(seed))) {
-                qaOutputs.weight.normal_(0.0, config.initializerRange(), generator);
-                qaOutputs.bias.zero_();
+            try (NoGradGuard noGrad = new NoGradGuard();
+                 GeneratorOptional generator = new GeneratorOptional(torch.createCPUGenerator(seed))) {
+                initialiseLinear(qaOutputs, config.initializerRange(), generator);
             }
             newlyInitialised = HEAD_PARAMETERS;
         }
@@ -730,8 +751,7 @@ public final class Bert {
         public void save(Path modelDir, Path tokenizerJson) {
             writeConfig(modelDir);
             Weights.save(this, modelDir.resolve("model.safetensors"), Map.of("format", "pt"));
-            Path target = modelDir.resolve("tokenizer.json");
-            org.glossa.core.AtomicFiles.write(target, temporary -> java.nio.file.Files.copy(tokenizerJson, temporary));
+            copyTokenizer(tokenizerJson, modelDir);
         }
     }
 }

@@ -37,6 +37,9 @@ mkdir -p "$work"
 # include a rebuild when someone edits the sources meanwhile.
 "$root/glossa" --version >/dev/null
 read -r -a java_opts <<< "${GLOSSA_JAVA_OPTS:-}"
+# As the glossa launcher runs word2vec: with the Vector API (FloatKernels), and OpenMP waiting passively.
+java_opts=(--add-modules jdk.incubator.vector "${java_opts[@]}")
+export OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 jar="$root/glossa-cli/target/glossa.jar"
 glossa=(java "${java_opts[@]}" -jar "$jar")
 

@@ -146,7 +146,7 @@ final class TranslateCommand {
                 + " end of the warmup; RNN 0.001).")
         Double learningRate;
 
-        @Option(names = "--warmup", paramLabel = "N", description = "Warmup steps (default 400; RNN 100).")
+        @Option(names = "--warmup", paramLabel = "N", description = "Warmup steps (default 400; base 4000; RNN 100).")
         Long warmup;
 
         @Option(names = "--beta2", paramLabel = "X", description = "Adam's β₂ (default 0.98; RNN 0.999).")
@@ -272,7 +272,8 @@ final class TranslateCommand {
                 result = TranslationTraining.resume(resume, saved.with(given), !noProgress, out::println);
             } else {
                 Architecture architecture = Architecture.parse(arch == null ? "transformer" : arch);
-                TranslationTraining.Options options = TranslationTraining.Options.defaults(architecture).with(given);
+                TranslationTraining.Options options = TranslationTraining.Options.defaults(architecture,
+                        modelSize == null ? "small" : modelSize).with(given);
                 Path runDir = this.out != null ? this.out : TranslationTraining.defaultRunDir(architecture);
                 out.println("training into " + runDir);
                 out.flush();

@@ -223,6 +223,18 @@ public final class TranslationTraining {
             };
         }
 
+        /**
+         * {@link #defaults(Architecture)} for a model size: the Transformer's "base" keeps the paper's schedule, 4,000
+         * warmup steps and factor 1 (a peak of 1/√(512 · 4000) ≈ 7.0e-4).
+         */
+        public static Options defaults(Architecture architecture, String modelSize) {
+            Options options = defaults(architecture).with("model_size", modelSize);
+            if (options.modelSize().equals("base")) {
+                return options.with(Map.of("warmup_steps", 4_000, "learning_rate", 1 / Math.sqrt(512.0 * 4_000)));
+            }
+            return options;
+        }
+
         /** A copy with the settings in {@code changes} (keys as in {@value #OPTIONS_FILE}) replaced. */
         public Options with(Map<String, Object> changes) {
             ObjectNode json = HfConfig.mapper().valueToTree(this);
@@ -444,7 +456,7 @@ public final class TranslationTraining {
     }
 
     /** Trains the vocabularies of the run on its training pairs: one for both languages, or one each. */
-    static SubwordVocabularies trainVocabularies(List<SentencePair> pairs, Options options, Consumer<String> log) {
+    public static SubwordVocabularies trainVocabularies(List<SentencePair> pairs, Options options, Consumer<String> log) {
         long start = System.nanoTime();
         List<String> sources = pairs.stream().map(SentencePair::source).toList();
         List<String> targets = pairs.stream().map(SentencePair::target).toList();
@@ -506,11 +518,7 @@ public final class TranslationTraining {
                     .seed(options.seed())
                     .showProgress(showProgress)
                     .build();
-            // No decay on biases (PyTorch's GRU names them bias_ih_l0, bias_hh_l0) nor on LayerNorm.
-            AdamW optimizer = new AdamW(model.module(), AdamW.Options.defaults().withBetas(0.9, options.adamBeta2())
-                    .withEps(options.adamEpsilon()).withWeightDecay(options.weightDecay())
-                    .withDecays(name -> WeightDecay.appliesTo(name)
-                            && !name.substring(name.lastIndexOf('.') + 1).startsWith("bias")));
+            AdamW optimizer = optimizer(options, model);
             long total = config.totalSteps(batches.batchesPerEpoch());
             Schedule schedule = schedule(options, model, total);
             double smoothing = options.labelSmoothing();
@@ -546,8 +554,17 @@ public final class TranslationTraining {
         return metrics;
     }
 
+    /** The options' AdamW over every parameter of the model (weight decay 0: Adam). */
+    public static AdamW optimizer(Options options, TranslationModel model) {
+        // No decay on biases (PyTorch's GRU names them bias_ih_l0, bias_hh_l0) nor on LayerNorm.
+        return new AdamW(model.module(), AdamW.Options.defaults().withBetas(0.9, options.adamBeta2())
+                .withEps(options.adamEpsilon()).withWeightDecay(options.weightDecay())
+                .withDecays(name -> WeightDecay.appliesTo(name)
+                        && !name.substring(name.lastIndexOf('.') + 1).startsWith("bias")));
+    }
+
     /** The learning rate schedule the options ask for, over {@code totalSteps}. */
-    static Schedule schedule(Options options, TranslationModel model, long totalSteps) {
+    public static Schedule schedule(Options options, TranslationModel model, long totalSteps) {
         double peak = options.learningRate();
         long warmup = Math.min(options.warmupSteps(), totalSteps);
         return switch (options.schedule()) {
@@ -624,8 +641,8 @@ public final class TranslationTraining {
         return out;
     }
 
-    /** A freshly initialised model of the options' architecture and size over the run's vocabularies. */
-    static TranslationModel buildModel(Options options, HfTokenizer source, HfTokenizer target, String where) {
+    /** A freshly initialised model of the options' architecture and size over the run's vocabularies (seeded). */
+    public static TranslationModel buildModel(Options options, HfTokenizer source, HfTokenizer target, String where) {
         SpecialTokens special = new SpecialTokens(target.tokenId(SubwordTokenizer.PAD), target.tokenId(SubwordTokenizer.BOS),
                 target.tokenId(SubwordTokenizer.EOS));
         int sourceSize = source.vocabSize();

@@ -20,6 +20,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.glossa.core.plot.Heatmap;
 import org.glossa.nn.Engine;
 import org.glossa.nn.train.Checkpoints;
+import org.glossa.nn.train.Schedule;
 import org.glossa.tasks.translate.TranslationModel.Architecture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +98,13 @@ class TranslationTrainingTest {
         // A checkpoint is a model directory too.
         assertEquals(references().subList(0, 2), TranslationModel.load(run.resolve("checkpoint-300"))
                 .translate(List.of(pairs.get(0).source(), pairs.get(1).source()), 1, 0, 64, "test"));
+
+        // The noam schedule peaks at the learning rate given, at the end of the warmup, then falls as 1/√step.
+        Schedule noam = TranslationTraining.schedule(TranslationTraining.Options.defaults(Architecture.TRANSFORMER), loaded,
+                10_000);
+        assertEquals(7e-4, noam.lr(400), 1e-15);
+        assertEquals(3.5e-4, noam.lr(1_600), 1e-15);
+        assertEquals(3.5e-4, noam.lr(200), 1e-15);
 
         // Cross-attention: 2 decoder layers × 4 heads, one row per generated token and [EOS], one column per source
         // token and [EOS], each row a distribution.
@@ -218,6 +226,15 @@ class TranslationTrainingTest {
         GlossaException again = assertThrows(GlossaException.class, () -> TranslationTraining.train(options, whole, false,
                 line -> {}));
         assertTrue(again.getMessage().contains("already holds a run"), again.getMessage());
+    }
+
+    @Test
+    void theBasePresetKeepsThePapersSchedule() {
+        TranslationTraining.Options base = TranslationTraining.Options.defaults(Architecture.TRANSFORMER, "base");
+        assertEquals(4_000, base.warmupSteps());
+        // Factor 1 of Vaswani et al.: d^-0.5 · warmup^-0.5 at the end of the warmup, d = 512.
+        assertEquals(new Schedule.Noam(512, 4_000, 1.0).lr(4_000), base.learningRate(), 1e-15);
+        assertEquals(400, TranslationTraining.Options.defaults(Architecture.TRANSFORMER, "small").warmupSteps());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
+import org.glossa.tasks.RunOptions;
 
 /**
  * A training text: read strictly as UTF-8 and split 90/10 into training and validation tokens, the
@@ -71,15 +72,9 @@ public final class Corpus {
      * repository root and from a module directory alike).
      */
     public static Path defaultCorpus() {
-        String shared = System.getProperty("glossa.shared");
-        if (shared != null && Files.isRegularFile(Path.of(shared).resolve(TINY_SHAKESPEARE))) {
-            return Path.of(shared).resolve(TINY_SHAKESPEARE).normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("../shared").resolve(TINY_SHAKESPEARE).normalize();
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
+        Path found = RunOptions.findShared(TINY_SHAKESPEARE);
+        if (found != null) {
+            return found;
         }
         throw new GlossaException("no corpus given and Tiny Shakespeare is not at ../shared/" + TINY_SHAKESPEARE
                 + " (from " + Path.of("").toAbsolutePath() + " or its parents): pass --corpus FILE");

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +25,7 @@ import org.glossa.nn.train.TrainConfig;
 import org.glossa.nn.train.TrainConfig.Precision;
 import org.glossa.nn.train.TrainResult;
 import org.glossa.nn.train.Trainer;
+import org.glossa.tasks.RunOptions;
 
 /**
  * Trains a {@link CharLanguageModel} on a text file with the shared {@link Trainer}: vocabulary from the
@@ -79,30 +77,23 @@ public final class TextgenTraining {
             corpus = Path.of(corpus).toAbsolutePath().normalize().toString();
             level = Vocabulary.Level.parse(level == null ? "char" : level, "level").key();
             cellType = cellType == null ? "gru" : cellType.toLowerCase(Locale.ROOT);
-            precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
             if (!CharRnnConfig.CELL_TYPES.contains(cellType)) {
                 throw new GlossaException("cell type '" + cellType + "' is not one of " + CharRnnConfig.CELL_TYPES);
             }
-            if (!List.of("fp32", "bf16").contains(precision)) {
-                throw new GlossaException("precision '" + precision + "' is not fp32 or bf16");
-            }
-            positive("embedding size", embeddingSize);
-            positive("hidden size", hiddenSize);
-            positive("number of layers", numLayers);
-            positive("sequence length", seqLength);
-            positive("batch size", batchSize);
+            precision = RunOptions.precision(precision, "fp32");
+            RunOptions.checkPositive("embedding size", embeddingSize);
+            RunOptions.checkPositive("hidden size", hiddenSize);
+            RunOptions.checkPositive("number of layers", numLayers);
+            RunOptions.checkPositive("sequence length", seqLength);
+            RunOptions.checkPositive("batch size", batchSize);
             if (maxVocab < 0) {
                 throw new GlossaException("max vocabulary size must be >= 0 (0: no limit), got " + maxVocab);
             }
             if (!(dropout >= 0 && dropout < 1)) {
                 throw new GlossaException("dropout must be in [0, 1), got " + dropout);
             }
-            if (maxSteps < 0 || (maxSteps == 0 && !(epochs > 0))) {
-                throw new GlossaException("give a positive number of epochs or steps, got epochs " + epochs + " and steps " + maxSteps);
-            }
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new GlossaException("learning rate must be a positive number, got " + learningRate);
-            }
+            RunOptions.checkLength(epochs, maxSteps);
+            RunOptions.checkLearningRate(learningRate);
             if (warmupSteps < 0 || weightDecay < 0 || !(maxGradNorm >= 0) || evalEvery < 0 || saveEvery < 0 || patience < 0) {
                 throw new GlossaException("warmup steps, weight decay, max grad norm, eval/save intervals and patience must be >= 0");
             }
@@ -116,31 +107,16 @@ public final class TextgenTraining {
 
         /** A copy with the settings in {@code changes} (keys as in {@value #OPTIONS_FILE}) replaced. */
         public Options with(Map<String, Object> changes) {
-            ObjectNode json = HfConfig.mapper().valueToTree(this);
-            changes.forEach((key, value) -> {
-                if (!json.has(key)) {
-                    throw new IllegalArgumentException("no option '" + key + "'");
-                }
-                json.set(key, HfConfig.mapper().valueToTree(value instanceof Path p ? p.toString() : value));
-            });
-            return fromJson(json, "options");
+            return RunOptions.with(this, changes);
         }
 
         public Options with(String key, Object value) {
-            return with(Map.of(key, value));
+            return RunOptions.with(this, key, value);
         }
 
         /** The settings that differ from {@code original} and may not change when resuming it, as "key: old → new". */
         public List<String> incompatibleWith(Options original) {
-            ObjectNode mine = HfConfig.mapper().valueToTree(this);
-            ObjectNode theirs = HfConfig.mapper().valueToTree(original);
-            List<String> out = new ArrayList<>();
-            theirs.fieldNames().forEachRemaining(key -> {
-                if (!CHANGEABLE_ON_RESUME.contains(key) && !mine.get(key).equals(theirs.get(key))) {
-                    out.add(key + " " + theirs.get(key) + " in the run, " + mine.get(key) + " now");
-                }
-            });
-            return out;
+            return RunOptions.incompatible(this, original, CHANGEABLE_ON_RESUME);
         }
 
         /** The corpus file. */
@@ -153,27 +129,7 @@ public final class TextgenTraining {
         }
 
         Precision trainPrecision() {
-            return precision.equals("bf16") ? Precision.BF16 : Precision.FP32;
-        }
-
-        private static void positive(String what, long value) {
-            if (value <= 0) {
-                throw new GlossaException(what + " must be positive, got " + value);
-            }
-        }
-
-        static Options fromJson(JsonNode json, String where) {
-            try {
-                return HfConfig.mapper().treeToValue(json, Options.class);
-            } catch (Exception e) {
-                Throwable cause = e;
-                while (cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
-                String message = cause instanceof GlossaException ? cause.getMessage()
-                        : e.getMessage().lines().findFirst().orElse(e.toString());
-                throw new GlossaException(where + ": " + message, e);
-            }
+            return RunOptions.trainPrecision(precision);
         }
     }
 
@@ -188,12 +144,12 @@ public final class TextgenTraining {
 
     /** {@code runs/textgen-<timestamp>} under the working directory. */
     public static Path defaultRunDir() {
-        return Path.of("runs", "textgen-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return RunOptions.defaultRunDir("textgen");
     }
 
     /** Trains a new model into {@code runDir}, which must not hold a run already. {@code log} receives a few lines of context. */
     public static Result train(Options options, Path runDir, boolean showProgress, Consumer<String> log) {
-        if (!Checkpoints.list(runDir).isEmpty() || Files.exists(runDir.resolve(OPTIONS_FILE))) {
+        if (RunOptions.holdsRun(runDir, OPTIONS_FILE)) {
             throw new GlossaException(runDir + " already holds a run: resume it with --resume " + runDir
                     + ", or train into another directory");
         }
@@ -205,12 +161,12 @@ public final class TextgenTraining {
 
     /** The options a run was started with, from the {@value #OPTIONS_FILE} of its directory (or of a checkpoint's parent). */
     public static Options savedOptions(Path runOrCheckpoint) {
-        Path runDir = runDirOf(runOrCheckpoint);
+        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path file = runDir.resolve(OPTIONS_FILE);
         if (!Files.isRegularFile(file)) {
             throw new GlossaException(runDir + ": not a textgen run (no " + OPTIONS_FILE + ")");
         }
-        return Options.fromJson(HfConfig.read(file).get("options"), file.toString());
+        return RunOptions.readSaved(file, Options.class);
     }
 
     /**
@@ -220,7 +176,7 @@ public final class TextgenTraining {
      * one the run started on, and the checkpoint must fit the model the options describe.
      */
     public static Result resume(Path runOrCheckpoint, Options options, boolean showProgress, Consumer<String> log) {
-        Path runDir = runDirOf(runOrCheckpoint);
+        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path checkpoint = Checkpoints.resolve(runOrCheckpoint);
         Options saved = savedOptions(runDir);
         List<String> changed = options.incompatibleWith(saved);
@@ -247,15 +203,6 @@ public final class TextgenTraining {
         writeOptions(runDir, options, prepared.text);
         Trainer<StatefulBatches.Batch> trainer = prepared.trainer(runDir, showProgress);
         return finish(prepared, runDir, trainer.resume(checkpoint), log);
-    }
-
-    /** A checkpoint's run is its parent; anything else is taken for a run directory. */
-    static Path runDirOf(Path runOrCheckpoint) {
-        if (Files.isDirectory(runOrCheckpoint.resolve(Checkpoints.TRAINING_STATE))) {
-            Path parent = runOrCheckpoint.toAbsolutePath().getParent();
-            return parent == null ? runOrCheckpoint : parent;
-        }
-        return runOrCheckpoint;
     }
 
     // ------------------------------------------------------------------ the pieces of a run

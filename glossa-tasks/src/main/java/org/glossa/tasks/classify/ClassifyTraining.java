@@ -1,12 +1,9 @@
 package org.glossa.tasks.classify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +30,7 @@ import org.glossa.nn.train.TrainConfig;
 import org.glossa.nn.train.TrainConfig.Precision;
 import org.glossa.nn.train.TrainResult;
 import org.glossa.nn.train.Trainer;
+import org.glossa.tasks.RunOptions;
 import org.glossa.tasks.classify.ClassificationData.Columns;
 import org.glossa.tasks.classify.ClassificationData.Dataset;
 import org.glossa.tasks.classify.ClassificationData.Format;
@@ -99,9 +97,9 @@ public final class ClassifyTraining {
             Objects.requireNonNull(train, "train");
             Objects.requireNonNull(dev, "dev");
             Objects.requireNonNull(model, "model");
-            train = Path.of(train).toAbsolutePath().normalize().toString();
-            dev = Path.of(dev).toAbsolutePath().normalize().toString();
-            model = Path.of(model).toAbsolutePath().normalize().toString();
+            train = RunOptions.absolute(train);
+            dev = RunOptions.absolute(dev);
+            model = RunOptions.absolute(model);
             if (format != null) {
                 format = Format.parse(format).key();
             }
@@ -109,25 +107,16 @@ public final class ClassifyTraining {
             labelColumn = labelColumn == null ? "label" : labelColumn;
             labelSeparator = labelSeparator == null ? "," : labelSeparator;
             pooling = Pooling.parse(pooling == null ? "cls" : pooling.toLowerCase(Locale.ROOT), "pooling ").key();
-            precision = precision == null ? "bf16" : precision.toLowerCase(Locale.ROOT);
-            if (!List.of("fp32", "bf16").contains(precision)) {
-                throw new GlossaException("precision '" + precision + "' is not fp32 or bf16");
-            }
+            precision = RunOptions.precision(precision, "bf16");
             if (classifierDropout != null && !(classifierDropout >= 0 && classifierDropout < 1)) {
                 throw new GlossaException("classifier dropout must be in [0, 1), got " + classifierDropout);
             }
             if (maxLength < 0 || (maxLength > 0 && maxLength < 3)) {
                 throw new GlossaException("max length must be at least 3 (0: the model's maximum), got " + maxLength);
             }
-            if (batchSize <= 0) {
-                throw new GlossaException("batch size must be positive, got " + batchSize);
-            }
-            if (maxSteps < 0 || (maxSteps == 0 && !(epochs > 0))) {
-                throw new GlossaException("give a positive number of epochs or steps, got epochs " + epochs + " and steps " + maxSteps);
-            }
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new GlossaException("learning rate must be a positive number, got " + learningRate);
-            }
+            RunOptions.checkPositive("batch size", batchSize);
+            RunOptions.checkLength(epochs, maxSteps);
+            RunOptions.checkLearningRate(learningRate);
             if (!(adamEpsilon >= 0) || !(weightDecay >= 0) || !(maxGradNorm >= 0) || freezeLayers < 0) {
                 throw new GlossaException("adam epsilon, weight decay, max grad norm and frozen layers must be >= 0");
             }
@@ -147,20 +136,11 @@ public final class ClassifyTraining {
 
         /** A copy with the settings in {@code changes} (keys as in {@value #OPTIONS_FILE}) replaced. */
         public Options with(Map<String, Object> changes) {
-            ObjectNode json = HfConfig.mapper().valueToTree(this);
-            changes.forEach((key, value) -> {
-                if (!json.has(key)) {
-                    throw new IllegalArgumentException("no option '" + key + "'");
-                }
-                json.set(key, HfConfig.mapper().valueToTree(value instanceof Path p ? p.toString() : value));
-            });
-            return fromJson(json, "options");
+            return RunOptions.with(this, changes);
         }
 
         public Options with(String key, Object value) {
-            Map<String, Object> change = new LinkedHashMap<>();
-            change.put(key, value);
-            return with(change);
+            return RunOptions.with(this, key, value);
         }
 
         Columns columns() {
@@ -172,21 +152,7 @@ public final class ClassifyTraining {
         }
 
         Precision trainPrecision() {
-            return precision.equals("bf16") ? Precision.BF16 : Precision.FP32;
-        }
-
-        static Options fromJson(JsonNode json, String where) {
-            try {
-                return HfConfig.mapper().treeToValue(json, Options.class);
-            } catch (Exception e) {
-                Throwable cause = e;
-                while (cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
-                String message = cause instanceof GlossaException ? cause.getMessage()
-                        : e.getMessage().lines().findFirst().orElse(e.toString());
-                throw new GlossaException(where + ": " + message, e);
-            }
+            return RunOptions.trainPrecision(precision);
         }
     }
 
@@ -201,7 +167,7 @@ public final class ClassifyTraining {
 
     /** {@code runs/classify-<timestamp>} under the working directory. */
     public static Path defaultRunDir() {
-        return Path.of("runs", "classify-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return RunOptions.defaultRunDir("classify");
     }
 
     /**
@@ -209,15 +175,9 @@ public final class ClassifyTraining {
      * repository root and from a module directory alike), or under the {@code glossa.shared} property.
      */
     public static Path sharedFile(String relative) {
-        String shared = System.getProperty("glossa.shared");
-        if (shared != null && Files.isRegularFile(Path.of(shared).resolve(relative))) {
-            return Path.of(shared).resolve(relative).normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("../shared").resolve(relative).normalize();
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
+        Path found = RunOptions.findShared(relative);
+        if (found != null) {
+            return found;
         }
         throw new GlossaException("no data given and CoLA is not at ../shared/" + relative + " (from "
                 + Path.of("").toAbsolutePath() + " or its parents): pass --train FILE and --dev FILE");
@@ -225,7 +185,7 @@ public final class ClassifyTraining {
 
     /** Fine-tunes into {@code runDir}, which must not hold a run already; {@code log} receives a few lines of context. */
     public static Result train(Options options, Path runDir, boolean showProgress, Consumer<String> log) {
-        if (!Checkpoints.list(runDir).isEmpty() || Files.exists(runDir.resolve(OPTIONS_FILE))) {
+        if (RunOptions.holdsRun(runDir, OPTIONS_FILE)) {
             throw new GlossaException(runDir + " already holds a run: train into another directory");
         }
         Prepared prepared = prepare(options, log);

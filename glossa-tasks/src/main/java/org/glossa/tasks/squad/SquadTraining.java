@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +29,7 @@ import org.glossa.nn.train.TrainConfig;
 import org.glossa.nn.train.TrainConfig.Precision;
 import org.glossa.nn.train.TrainResult;
 import org.glossa.nn.train.Trainer;
+import org.glossa.tasks.RunOptions;
 import org.glossa.text.HfTokenizer;
 
 /**
@@ -108,14 +107,11 @@ public final class SquadTraining {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(trainFile, "train_file");
-            model = absolute(model);
-            trainFile = absolute(trainFile);
-            trainV2File = trainV2File == null || trainV2File.isEmpty() ? "" : absolute(trainV2File);
-            devFile = devFile == null || devFile.isEmpty() ? "" : absolute(devFile);
-            precision = precision == null ? "bf16" : precision.toLowerCase(Locale.ROOT);
-            if (!List.of("fp32", "bf16").contains(precision)) {
-                throw new GlossaException("precision '" + precision + "' is not fp32 or bf16");
-            }
+            model = RunOptions.absolute(model);
+            trainFile = RunOptions.absolute(trainFile);
+            trainV2File = trainV2File == null || trainV2File.isEmpty() ? "" : RunOptions.absolute(trainV2File);
+            devFile = devFile == null || devFile.isEmpty() ? "" : RunOptions.absolute(devFile);
+            precision = RunOptions.precision(precision, "bf16");
             if (!(negatives >= 0) || Double.isInfinite(negatives)) {
                 throw new GlossaException("negatives must be a number >= 0 (synthetic unanswerable questions per answerable"
                         + " one), got " + negatives);
@@ -123,20 +119,16 @@ public final class SquadTraining {
             if (subset < 0 || evalExamples < 0) {
                 throw new GlossaException("subset and eval examples must be >= 0 (0: all), got " + subset + " and " + evalExamples);
             }
-            positive("batch size", batchSize);
-            positive("accumulation", accumulation);
-            positive("log interval", logEvery);
+            RunOptions.checkPositive("batch size", batchSize);
+            RunOptions.checkPositive("accumulation", accumulation);
+            RunOptions.checkPositive("log interval", logEvery);
             try {
                 new QaFeatureOptions(maxLength, stride, maxQuestionLength);
             } catch (RuntimeException e) {
                 throw new GlossaException(e.getMessage(), e);
             }
-            if (maxSteps < 0 || (maxSteps == 0 && !(epochs > 0))) {
-                throw new GlossaException("give a positive number of epochs or steps, got epochs " + epochs + " and steps " + maxSteps);
-            }
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new GlossaException("learning rate must be a positive number, got " + learningRate);
-            }
+            RunOptions.checkLength(epochs, maxSteps);
+            RunOptions.checkLearningRate(learningRate);
             if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
                 throw new GlossaException("warmup ratio must be between 0 and 1, got " + warmupRatio);
             }
@@ -154,31 +146,16 @@ public final class SquadTraining {
 
         /** A copy with the settings in {@code changes} (keys as in {@value #OPTIONS_FILE}) replaced. */
         public Options with(Map<String, Object> changes) {
-            ObjectNode json = HfConfig.mapper().valueToTree(this);
-            changes.forEach((key, value) -> {
-                if (!json.has(key)) {
-                    throw new IllegalArgumentException("no option '" + key + "'");
-                }
-                json.set(key, HfConfig.mapper().valueToTree(value instanceof Path p ? p.toString() : value));
-            });
-            return fromJson(json, "options");
+            return RunOptions.with(this, changes);
         }
 
         public Options with(String key, Object value) {
-            return with(Map.of(key, value));
+            return RunOptions.with(this, key, value);
         }
 
         /** The settings that differ from {@code original} and may not change when resuming it, as "key old → new". */
         public List<String> incompatibleWith(Options original) {
-            ObjectNode mine = HfConfig.mapper().valueToTree(this);
-            ObjectNode theirs = HfConfig.mapper().valueToTree(original);
-            List<String> out = new ArrayList<>();
-            theirs.fieldNames().forEachRemaining(key -> {
-                if (!CHANGEABLE_ON_RESUME.contains(key) && !mine.get(key).equals(theirs.get(key))) {
-                    out.add(key + " " + theirs.get(key) + " in the run, " + mine.get(key) + " now");
-                }
-            });
-            return out;
+            return RunOptions.incompatible(this, original, CHANGEABLE_ON_RESUME);
         }
 
         public QaFeatureOptions featureOptions() {
@@ -186,31 +163,7 @@ public final class SquadTraining {
         }
 
         Precision trainPrecision() {
-            return precision.equals("bf16") ? Precision.BF16 : Precision.FP32;
-        }
-
-        private static String absolute(String path) {
-            return Path.of(path).toAbsolutePath().normalize().toString();
-        }
-
-        private static void positive(String what, long value) {
-            if (value <= 0) {
-                throw new GlossaException(what + " must be positive, got " + value);
-            }
-        }
-
-        static Options fromJson(JsonNode json, String where) {
-            try {
-                return HfConfig.mapper().treeToValue(json, Options.class);
-            } catch (Exception e) {
-                Throwable cause = e;
-                while (cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
-                String message = cause instanceof GlossaException ? cause.getMessage()
-                        : e.getMessage().lines().findFirst().orElse(e.toString());
-                throw new GlossaException(where + ": " + message, e);
-            }
+            return RunOptions.trainPrecision(precision);
         }
     }
 
@@ -236,7 +189,7 @@ public final class SquadTraining {
 
     /** {@code runs/squad-<timestamp>} under the working directory. */
     public static Path defaultRunDir() {
-        return Path.of("runs", "squad-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return RunOptions.defaultRunDir("squad");
     }
 
     /**
@@ -245,15 +198,9 @@ public final class SquadTraining {
      * its parents. {@code option} names the command-line option that gives the file instead.
      */
     public static Path sharedFile(String relative, String option) {
-        String shared = System.getProperty("glossa.shared");
-        if (shared != null && Files.isRegularFile(Path.of(shared).resolve(relative))) {
-            return Path.of(shared).resolve(relative).normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("../shared").resolve(relative).normalize();
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
+        Path found = RunOptions.findShared(relative);
+        if (found != null) {
+            return found;
         }
         throw new GlossaException("no " + option + " given and ../shared/" + relative + " is not there (from "
                 + Path.of("").toAbsolutePath() + " or its parents): pass " + option + " FILE");
@@ -261,7 +208,7 @@ public final class SquadTraining {
 
     /** Trains a new model into {@code runDir}, which must not hold a run already; {@code log} receives a few lines of context. */
     public static Result train(Options options, Path runDir, boolean showProgress, Consumer<String> log) {
-        if (!Checkpoints.list(runDir).isEmpty() || Files.exists(runDir.resolve(OPTIONS_FILE))) {
+        if (RunOptions.holdsRun(runDir, OPTIONS_FILE)) {
             throw new GlossaException(runDir + " already holds a run: resume it with --resume " + runDir
                     + ", or train into another directory");
         }
@@ -273,12 +220,12 @@ public final class SquadTraining {
 
     /** The options a run was started with, from the {@value #OPTIONS_FILE} of its directory (or of a checkpoint's parent). */
     public static Options savedOptions(Path runOrCheckpoint) {
-        Path runDir = runDirOf(runOrCheckpoint);
+        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path file = runDir.resolve(OPTIONS_FILE);
         if (!Files.isRegularFile(file)) {
             throw new GlossaException(runDir + ": not a squad training run (no " + OPTIONS_FILE + ")");
         }
-        return Options.fromJson(HfConfig.read(file).get("options"), file.toString());
+        return RunOptions.readSaved(file, Options.class);
     }
 
     /**
@@ -288,7 +235,7 @@ public final class SquadTraining {
      * training data must make the same windows as when the run started.
      */
     public static Result resume(Path runOrCheckpoint, Options options, boolean showProgress, Consumer<String> log) {
-        Path runDir = runDirOf(runOrCheckpoint);
+        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path checkpoint = Checkpoints.resolve(runOrCheckpoint);
         Options saved = savedOptions(runDir);
         List<String> changed = options.incompatibleWith(saved);
@@ -306,15 +253,6 @@ public final class SquadTraining {
         writeOptions(runDir, options, prepared.summary);
         Trainer<QaTrainingBatches.Batch> trainer = prepared.trainer(runDir, showProgress, log);
         return finish(prepared, runDir, trainer.resume(checkpoint), log);
-    }
-
-    /** A checkpoint's run is its parent; anything else is taken for a run directory. */
-    static Path runDirOf(Path runOrCheckpoint) {
-        if (Files.isDirectory(runOrCheckpoint.resolve(Checkpoints.TRAINING_STATE))) {
-            Path parent = runOrCheckpoint.toAbsolutePath().getParent();
-            return parent == null ? runOrCheckpoint : parent;
-        }
-        return runOrCheckpoint;
     }
 
     /** The training questions the options describe: merged files, synthetic negatives, subset; {@code log} gets the counts. */

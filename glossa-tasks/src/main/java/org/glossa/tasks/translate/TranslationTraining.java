@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +36,7 @@ import org.glossa.nn.train.TrainConfig.Precision;
 import org.glossa.nn.train.TrainResult;
 import org.glossa.nn.train.Trainer;
 import org.glossa.nn.train.WeightDecay;
+import org.glossa.tasks.RunOptions;
 import org.glossa.tasks.translate.TranslationModel.Architecture;
 import org.glossa.tasks.translate.TranslationModel.Batch;
 import org.glossa.tasks.translate.TranslationModel.EncodedPair;
@@ -142,7 +141,7 @@ public final class TranslationTraining {
             validFiles = absolute(validFiles);
             testFiles = absolute(testFiles);
             dataset = oneOf("dataset", dataset == null ? (trainFiles.isEmpty() ? "multi30k" : "files") : dataset, DATASETS);
-            data = data == null ? null : Path.of(data).toAbsolutePath().normalize().toString();
+            data = data == null ? null : RunOptions.absolute(data);
             if (dataset.equals("files")) {
                 checkFiles("training", trainFiles, true);
                 checkFiles("validation", validFiles, true);
@@ -154,16 +153,14 @@ public final class TranslationTraining {
             if (sharedVocabulary) {
                 targetVocabSize = sourceVocabSize; // one vocabulary: one size
             }
-            positive("source vocabulary size", sourceVocabSize);
-            positive("target vocabulary size", targetVocabSize);
-            positive("minimum pair frequency", minFrequency);
+            RunOptions.checkPositive("source vocabulary size", sourceVocabSize);
+            RunOptions.checkPositive("target vocabulary size", targetVocabSize);
+            RunOptions.checkPositive("minimum pair frequency", minFrequency);
             if (maxLength < 2) {
                 throw new GlossaException("max length must be at least 2 tokens (a word and [EOS]), got " + maxLength);
             }
-            positive("batch size", batchSize);
-            if (maxSteps < 0 || (maxSteps == 0 && !(epochs > 0))) {
-                throw new GlossaException("give a positive number of epochs or steps, got epochs " + epochs + " and steps " + maxSteps);
-            }
+            RunOptions.checkPositive("batch size", batchSize);
+            RunOptions.checkLength(epochs, maxSteps);
             schedule = oneOf("schedule", schedule == null ? "cosine" : schedule, SCHEDULES);
             if (schedule.equals("noam") && architecture != Architecture.TRANSFORMER) {
                 throw new GlossaException("the noam schedule scales with the Transformer's d_model: use linear, cosine or constant"
@@ -172,9 +169,7 @@ public final class TranslationTraining {
             if (schedule.equals("noam") && warmupSteps < 1) {
                 throw new GlossaException("the noam schedule needs at least 1 warmup step");
             }
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new GlossaException("learning rate must be a positive number, got " + learningRate);
-            }
+            RunOptions.checkLearningRate(learningRate);
             if (!(adamBeta2 >= 0 && adamBeta2 < 1) || !(adamEpsilon >= 0)) {
                 throw new GlossaException("adam beta2 must be in [0, 1) and epsilon >= 0, got " + adamBeta2 + " and " + adamEpsilon);
             }
@@ -238,33 +233,16 @@ public final class TranslationTraining {
 
         /** A copy with the settings in {@code changes} (keys as in {@value #OPTIONS_FILE}) replaced. */
         public Options with(Map<String, Object> changes) {
-            ObjectNode json = HfConfig.mapper().valueToTree(this);
-            changes.forEach((key, value) -> {
-                if (!json.has(key)) {
-                    throw new IllegalArgumentException("no option '" + key + "'");
-                }
-                json.set(key, HfConfig.mapper().valueToTree(value instanceof Path p ? p.toString() : value));
-            });
-            return fromJson(json, "options");
+            return RunOptions.with(this, changes);
         }
 
         public Options with(String key, Object value) {
-            Map<String, Object> change = new LinkedHashMap<>();
-            change.put(key, value);
-            return with(change);
+            return RunOptions.with(this, key, value);
         }
 
         /** The settings that differ from {@code original} and may not change when resuming it, as "key: old → new". */
         public List<String> incompatibleWith(Options original) {
-            ObjectNode mine = HfConfig.mapper().valueToTree(this);
-            ObjectNode theirs = HfConfig.mapper().valueToTree(original);
-            List<String> out = new ArrayList<>();
-            theirs.fieldNames().forEachRemaining(key -> {
-                if (!CHANGEABLE_ON_RESUME.contains(key) && !mine.get(key).equals(theirs.get(key))) {
-                    out.add(key + " " + theirs.get(key) + " in the run, " + mine.get(key) + " now");
-                }
-            });
-            return out;
+            return RunOptions.incompatible(this, original, CHANGEABLE_ON_RESUME);
         }
 
         @JsonIgnore
@@ -273,21 +251,7 @@ public final class TranslationTraining {
         }
 
         Precision trainPrecision() {
-            return precision.equals("bf16") ? Precision.BF16 : Precision.FP32;
-        }
-
-        static Options fromJson(JsonNode json, String where) {
-            try {
-                return HfConfig.mapper().treeToValue(json, Options.class);
-            } catch (Exception e) {
-                Throwable cause = e;
-                while (cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
-                String message = cause instanceof GlossaException ? cause.getMessage()
-                        : e.getMessage().lines().findFirst().orElse(e.toString());
-                throw new GlossaException(where + ": " + message, e);
-            }
+            return RunOptions.trainPrecision(precision);
         }
 
         private static String oneOf(String what, String value, List<String> allowed) {
@@ -298,15 +262,9 @@ public final class TranslationTraining {
             return lower;
         }
 
-        private static void positive(String what, long value) {
-            if (value <= 0) {
-                throw new GlossaException(what + " must be positive, got " + value);
-            }
-        }
-
         private static List<String> absolute(List<String> files) {
             return files == null ? List.of()
-                    : files.stream().map(f -> Path.of(f).toAbsolutePath().normalize().toString()).toList();
+                    : files.stream().map(RunOptions::absolute).toList();
         }
 
         private static void checkFiles(String part, List<String> files, boolean required) {
@@ -330,8 +288,7 @@ public final class TranslationTraining {
 
     /** {@code runs/translate-<arch>-<timestamp>} under the working directory. */
     public static Path defaultRunDir(Architecture architecture) {
-        return Path.of("runs", "translate-" + architecture.key() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return RunOptions.defaultRunDir("translate-" + architecture.key());
     }
 
     // ------------------------------------------------------------------ data
@@ -371,7 +328,7 @@ public final class TranslationTraining {
 
     /** Trains a new model into {@code runDir}, which must not hold a run already. {@code log} receives a few lines of context. */
     public static Result train(Options options, Path runDir, boolean showProgress, Consumer<String> log) {
-        if (!Checkpoints.list(runDir).isEmpty() || Files.exists(runDir.resolve(OPTIONS_FILE))) {
+        if (RunOptions.holdsRun(runDir, OPTIONS_FILE)) {
             throw new GlossaException(runDir + " already holds a run: resume it with --resume " + runDir
                     + ", or train into another directory");
         }
@@ -389,12 +346,12 @@ public final class TranslationTraining {
     public static Options savedOptions(Path runOrCheckpoint) {
         Path file = runOrCheckpoint.resolve(OPTIONS_FILE);
         if (!Files.isRegularFile(file)) {
-            file = runDirOf(runOrCheckpoint).resolve(OPTIONS_FILE);
+            file = RunOptions.runDirOf(runOrCheckpoint).resolve(OPTIONS_FILE);
         }
         if (!Files.isRegularFile(file)) {
             throw new GlossaException(runOrCheckpoint + ": not a translation run (no " + OPTIONS_FILE + ")");
         }
-        return Options.fromJson(HfConfig.read(file).get("options"), file.toString());
+        return RunOptions.readSaved(file, Options.class);
     }
 
     /**
@@ -404,7 +361,7 @@ public final class TranslationTraining {
      * training pairs must be those the run started on.
      */
     public static Result resume(Path runOrCheckpoint, Options options, boolean showProgress, Consumer<String> log) {
-        Path runDir = runDirOf(runOrCheckpoint);
+        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path checkpoint = Checkpoints.resolve(runOrCheckpoint);
         Options saved = savedOptions(runDir);
         List<String> changed = options.incompatibleWith(saved);
@@ -436,15 +393,6 @@ public final class TranslationTraining {
         }
         writeOptions(runDir, options, split.train());
         return finish(prepared, runDir, prepared.trainer(runDir, showProgress).resume(checkpoint), log);
-    }
-
-    /** A checkpoint's run is its parent; anything else is taken for a run directory. */
-    static Path runDirOf(Path runOrCheckpoint) {
-        if (Files.isDirectory(runOrCheckpoint.resolve(Checkpoints.TRAINING_STATE))) {
-            Path parent = runOrCheckpoint.toAbsolutePath().getParent();
-            return parent == null ? runOrCheckpoint : parent;
-        }
-        return runOrCheckpoint;
     }
 
     private static void checkSplit(DataSplit split, Options options) {

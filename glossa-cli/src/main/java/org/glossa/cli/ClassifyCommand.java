@@ -1,5 +1,9 @@
 package org.glossa.cli;
 
+import static org.glossa.cli.TrainingCommands.flushedLines;
+import static org.glossa.cli.TrainingCommands.putGiven;
+import static org.glossa.cli.TrainingCommands.stepsReplaceEpochs;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -188,35 +192,29 @@ final class ClassifyCommand {
         /** The options given on the command line, by their key in classify.json. */
         Map<String, Object> given() {
             Map<String, Object> given = new LinkedHashMap<>();
-            put(given, "format", data.format == null ? null : data.parsedFormat().key());
-            put(given, "text_column", data.textColumn);
-            put(given, "pair_column", data.pairColumn);
-            put(given, "label_column", data.labelColumn);
-            put(given, "label_separator", data.labelSeparator);
-            put(given, "multi_label", multiLabel ? true : null);
-            put(given, "pooling", pooling);
-            put(given, "classifier_dropout", classifierDropout);
-            put(given, "max_length", maxLength);
-            put(given, "batch_size", batchSize);
-            put(given, "epochs", epochs);
-            put(given, "max_steps", steps);
-            put(given, "learning_rate", learningRate);
-            put(given, "adam_epsilon", adamEpsilon);
-            put(given, "weight_decay", weightDecay);
-            put(given, "warmup_ratio", warmupRatio);
-            put(given, "max_grad_norm", clip);
-            put(given, "precision", precision);
-            put(given, "freeze_embeddings", freezeEmbeddings ? true : null);
-            put(given, "freeze_layers", freezeLayers);
-            put(given, "freeze_encoder", freezeEncoder ? true : null);
-            put(given, "seed", seed);
+            putGiven(given, "format", data.format == null ? null : data.parsedFormat().key());
+            putGiven(given, "text_column", data.textColumn);
+            putGiven(given, "pair_column", data.pairColumn);
+            putGiven(given, "label_column", data.labelColumn);
+            putGiven(given, "label_separator", data.labelSeparator);
+            putGiven(given, "multi_label", multiLabel ? true : null);
+            putGiven(given, "pooling", pooling);
+            putGiven(given, "classifier_dropout", classifierDropout);
+            putGiven(given, "max_length", maxLength);
+            putGiven(given, "batch_size", batchSize);
+            putGiven(given, "epochs", epochs);
+            putGiven(given, "max_steps", steps);
+            putGiven(given, "learning_rate", learningRate);
+            putGiven(given, "adam_epsilon", adamEpsilon);
+            putGiven(given, "weight_decay", weightDecay);
+            putGiven(given, "warmup_ratio", warmupRatio);
+            putGiven(given, "max_grad_norm", clip);
+            putGiven(given, "precision", precision);
+            putGiven(given, "freeze_embeddings", freezeEmbeddings ? true : null);
+            putGiven(given, "freeze_layers", freezeLayers);
+            putGiven(given, "freeze_encoder", freezeEncoder ? true : null);
+            putGiven(given, "seed", seed);
             return given;
-        }
-
-        private static void put(Map<String, Object> map, String key, Object value) {
-            if (value != null) {
-                map.put(key, value);
-            }
         }
 
         @Override
@@ -231,9 +229,7 @@ final class ClassifyCommand {
                 throw new ParameterException(spec.commandLine(), "--out " + out + " is a file, not a directory");
             }
             Map<String, Object> given = given();
-            if (steps != null && epochs == null) {
-                given.put("epochs", 0.0); // --steps replaces the default epochs
-            }
+            stepsReplaceEpochs(given, epochs, steps);
             Path trainFile = train != null ? train : ClassifyTraining.sharedFile(ClassifyTraining.COLA_TRAIN);
             Path devFile = dev != null ? dev : ClassifyTraining.sharedFile(ClassifyTraining.COLA_DEV);
             Path modelDir = model != null ? model : MiniLm.ensureImported();
@@ -242,10 +238,7 @@ final class ClassifyCommand {
             PrintWriter printer = spec.commandLine().getOut();
             printer.println("training into " + runDir);
             printer.flush();
-            ClassifyTraining.train(options, runDir, !noProgress, line -> {
-                printer.println(line);
-                printer.flush();
-            });
+            ClassifyTraining.train(options, runDir, !noProgress, flushedLines(printer));
             return 0;
         }
     }

@@ -1,5 +1,10 @@
 package org.glossa.cli;
 
+import static org.glossa.cli.TrainingCommands.flushedLines;
+import static org.glossa.cli.TrainingCommands.putGiven;
+import static org.glossa.cli.TrainingCommands.refuseOutWithResume;
+import static org.glossa.cli.TrainingCommands.stepsReplaceEpochs;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,7 +15,6 @@ import org.glossa.tasks.squad.SquadTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code glossa squad train}: fine-tunes a BERT encoder for SQuAD 2.0-style question answering. */
@@ -114,28 +118,28 @@ final class SquadTrainCommand implements Callable<Integer> {
     /** The options given on the command line, by their key in squad.json. */
     private Map<String, Object> given() {
         Map<String, Object> given = new LinkedHashMap<>();
-        put(given, "model", model == null ? null : model.toString());
-        put(given, "train_file", train == null ? null : train.toString());
-        put(given, "train_v2_file", trainV2 == null ? null : noneAsEmpty(trainV2));
-        put(given, "dev_file", dev == null ? null : noneAsEmpty(dev));
-        put(given, "negatives", negatives);
-        put(given, "subset", subset);
-        put(given, "max_length", maxLength);
-        put(given, "stride", stride);
-        put(given, "max_question_length", maxQuestionLength);
-        put(given, "batch_size", batchSize);
-        put(given, "accumulation", accumulation);
-        put(given, "epochs", epochs);
-        put(given, "max_steps", steps);
-        put(given, "learning_rate", learningRate);
-        put(given, "warmup_ratio", warmupRatio);
-        put(given, "weight_decay", weightDecay);
-        put(given, "max_grad_norm", clip);
-        put(given, "precision", precision);
-        put(given, "eval_every", evalEvery);
-        put(given, "eval_examples", evalExamples);
-        put(given, "save_every", saveEvery);
-        put(given, "seed", seed);
+        putGiven(given, "model", model == null ? null : model.toString());
+        putGiven(given, "train_file", train == null ? null : train.toString());
+        putGiven(given, "train_v2_file", trainV2 == null ? null : noneAsEmpty(trainV2));
+        putGiven(given, "dev_file", dev == null ? null : noneAsEmpty(dev));
+        putGiven(given, "negatives", negatives);
+        putGiven(given, "subset", subset);
+        putGiven(given, "max_length", maxLength);
+        putGiven(given, "stride", stride);
+        putGiven(given, "max_question_length", maxQuestionLength);
+        putGiven(given, "batch_size", batchSize);
+        putGiven(given, "accumulation", accumulation);
+        putGiven(given, "epochs", epochs);
+        putGiven(given, "max_steps", steps);
+        putGiven(given, "learning_rate", learningRate);
+        putGiven(given, "warmup_ratio", warmupRatio);
+        putGiven(given, "weight_decay", weightDecay);
+        putGiven(given, "max_grad_norm", clip);
+        putGiven(given, "precision", precision);
+        putGiven(given, "eval_every", evalEvery);
+        putGiven(given, "eval_examples", evalExamples);
+        putGiven(given, "save_every", saveEvery);
+        putGiven(given, "seed", seed);
         return given;
     }
 
@@ -143,27 +147,17 @@ final class SquadTrainCommand implements Callable<Integer> {
         return value.equalsIgnoreCase("none") ? "" : value;
     }
 
-    private static void put(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> given = given();
-        if (steps != null && epochs == null) {
-            given.put("epochs", 0.0); // --steps replaces the default epochs
-        }
+        stepsReplaceEpochs(given, epochs, steps);
+        refuseOutWithResume(spec, resume, this.out);
         if (resume != null) {
-            if (this.out != null) {
-                throw new ParameterException(spec.commandLine(), "--resume writes on into the run it continues: drop --out");
-            }
             SquadTraining.Options options = SquadTraining.savedOptions(resume).with(given);
             out.println("resuming " + resume);
             out.flush();
-            SquadTraining.resume(resume, options, !noProgress, line -> println(out, line));
+            SquadTraining.resume(resume, options, !noProgress, flushedLines(out));
         } else {
             Path trainFile = train != null ? train : SquadTraining.sharedFile(SquadTraining.DEFAULT_TRAIN, "--train");
             Path trainV2File = trainV2 != null || train != null ? null
@@ -174,14 +168,9 @@ final class SquadTrainCommand implements Callable<Integer> {
             Path runDir = this.out != null ? this.out : SquadTraining.defaultRunDir();
             out.println("training into " + runDir);
             out.flush();
-            SquadTraining.train(options, runDir, !noProgress, line -> println(out, line));
+            SquadTraining.train(options, runDir, !noProgress, flushedLines(out));
         }
         out.flush();
         return 0;
-    }
-
-    private static void println(PrintWriter out, String line) {
-        out.println(line);
-        out.flush();
     }
 }

@@ -1,5 +1,9 @@
 package org.glossa.cli;
 
+import static org.glossa.cli.TrainingCommands.putGiven;
+import static org.glossa.cli.TrainingCommands.refuseOutWithResume;
+import static org.glossa.cli.TrainingCommands.stepsReplaceEpochs;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -151,34 +155,28 @@ final class TextgenCommand {
         /** The options given on the command line, by their key in textgen.json. */
         Map<String, Object> given() {
             Map<String, Object> given = new LinkedHashMap<>();
-            put(given, "corpus", corpus == null ? null : corpus.toString());
-            put(given, "level", level);
-            put(given, "max_vocab", maxVocab);
-            put(given, "cell_type", cell);
-            put(given, "embedding_size", embedding);
-            put(given, "hidden_size", units);
-            put(given, "num_layers", layers);
-            put(given, "dropout", dropout);
-            put(given, "seq_length", seqLength);
-            put(given, "batch_size", batchSize);
-            put(given, "epochs", epochs);
-            put(given, "max_steps", steps);
-            put(given, "learning_rate", learningRate);
-            put(given, "warmup_steps", warmup);
-            put(given, "weight_decay", weightDecay);
-            put(given, "max_grad_norm", clip);
-            put(given, "precision", precision);
-            put(given, "eval_every", evalEvery);
-            put(given, "save_every", saveEvery);
-            put(given, "patience", patience);
-            put(given, "seed", seed);
+            putGiven(given, "corpus", corpus == null ? null : corpus.toString());
+            putGiven(given, "level", level);
+            putGiven(given, "max_vocab", maxVocab);
+            putGiven(given, "cell_type", cell);
+            putGiven(given, "embedding_size", embedding);
+            putGiven(given, "hidden_size", units);
+            putGiven(given, "num_layers", layers);
+            putGiven(given, "dropout", dropout);
+            putGiven(given, "seq_length", seqLength);
+            putGiven(given, "batch_size", batchSize);
+            putGiven(given, "epochs", epochs);
+            putGiven(given, "max_steps", steps);
+            putGiven(given, "learning_rate", learningRate);
+            putGiven(given, "warmup_steps", warmup);
+            putGiven(given, "weight_decay", weightDecay);
+            putGiven(given, "max_grad_norm", clip);
+            putGiven(given, "precision", precision);
+            putGiven(given, "eval_every", evalEvery);
+            putGiven(given, "save_every", saveEvery);
+            putGiven(given, "patience", patience);
+            putGiven(given, "seed", seed);
             return given;
-        }
-
-        private static void put(Map<String, Object> map, String key, Object value) {
-            if (value != null) {
-                map.put(key, value);
-            }
         }
 
         @Override
@@ -188,14 +186,10 @@ final class TextgenCommand {
                 throw new ParameterException(spec.commandLine(), "--sample must be >= 0, got " + sample);
             }
             Map<String, Object> given = given();
-            if (steps != null && epochs == null) {
-                given.put("epochs", 0.0); // --steps replaces the default epochs
-            }
+            stepsReplaceEpochs(given, epochs, steps);
+            refuseOutWithResume(spec, resume, this.out);
             TextgenTraining.Result result;
             if (resume != null) {
-                if (this.out != null) {
-                    throw new ParameterException(spec.commandLine(), "--resume writes on into the run it continues: drop --out");
-                }
                 TextgenTraining.Options options = TextgenTraining.savedOptions(resume).with(given);
                 out.println("resuming " + resume);
                 result = TextgenTraining.resume(resume, options, !noProgress, out::println);

@@ -1,5 +1,9 @@
 package org.glossa.cli;
 
+import static org.glossa.cli.TrainingCommands.putGiven;
+import static org.glossa.cli.TrainingCommands.refuseOutWithResume;
+import static org.glossa.cli.TrainingCommands.stepsReplaceEpochs;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -201,51 +205,45 @@ final class TranslateCommand {
         /** The options given on the command line, by their key in translate.json. */
         Map<String, Object> given() {
             Map<String, Object> given = new LinkedHashMap<>();
-            put(given, "model_size", modelSize);
-            put(given, "attention", attention);
-            put(given, "dataset", dataset);
-            put(given, "data", data == null ? null : data.toString());
-            put(given, "train_files", paths(trainFiles));
-            put(given, "valid_files", paths(validFiles));
-            put(given, "test_files", paths(testFiles));
+            putGiven(given, "model_size", modelSize);
+            putGiven(given, "attention", attention);
+            putGiven(given, "dataset", dataset);
+            putGiven(given, "data", data == null ? null : data.toString());
+            putGiven(given, "train_files", paths(trainFiles));
+            putGiven(given, "valid_files", paths(validFiles));
+            putGiven(given, "test_files", paths(testFiles));
             if (trainFiles != null && dataset == null) {
                 given.put("dataset", "files");
             }
-            put(given, "vocabulary", vocabulary);
-            put(given, "shared_vocabulary", sharedVocabulary);
-            put(given, "source_vocab_size", sourceVocabSize != null ? sourceVocabSize : vocabSize);
-            put(given, "target_vocab_size", targetVocabSize != null ? targetVocabSize : vocabSize);
-            put(given, "min_frequency", minFrequency);
-            put(given, "max_length", maxLength);
-            put(given, "batch_size", batchSize);
-            put(given, "epochs", epochs);
-            put(given, "max_steps", steps);
-            put(given, "schedule", schedule);
-            put(given, "learning_rate", learningRate);
-            put(given, "warmup_steps", warmup);
-            put(given, "adam_beta2", beta2);
-            put(given, "adam_epsilon", adamEpsilon);
-            put(given, "weight_decay", weightDecay);
-            put(given, "label_smoothing", labelSmoothing);
-            put(given, "dropout", dropout);
-            put(given, "max_grad_norm", clip);
-            put(given, "precision", precision);
-            put(given, "eval_every", evalEvery);
-            put(given, "save_every", saveEvery);
-            put(given, "eval_sentences", evalSentences);
-            put(given, "patience", patience);
-            put(given, "seed", seed);
+            putGiven(given, "vocabulary", vocabulary);
+            putGiven(given, "shared_vocabulary", sharedVocabulary);
+            putGiven(given, "source_vocab_size", sourceVocabSize != null ? sourceVocabSize : vocabSize);
+            putGiven(given, "target_vocab_size", targetVocabSize != null ? targetVocabSize : vocabSize);
+            putGiven(given, "min_frequency", minFrequency);
+            putGiven(given, "max_length", maxLength);
+            putGiven(given, "batch_size", batchSize);
+            putGiven(given, "epochs", epochs);
+            putGiven(given, "max_steps", steps);
+            putGiven(given, "schedule", schedule);
+            putGiven(given, "learning_rate", learningRate);
+            putGiven(given, "warmup_steps", warmup);
+            putGiven(given, "adam_beta2", beta2);
+            putGiven(given, "adam_epsilon", adamEpsilon);
+            putGiven(given, "weight_decay", weightDecay);
+            putGiven(given, "label_smoothing", labelSmoothing);
+            putGiven(given, "dropout", dropout);
+            putGiven(given, "max_grad_norm", clip);
+            putGiven(given, "precision", precision);
+            putGiven(given, "eval_every", evalEvery);
+            putGiven(given, "save_every", saveEvery);
+            putGiven(given, "eval_sentences", evalSentences);
+            putGiven(given, "patience", patience);
+            putGiven(given, "seed", seed);
             return given;
         }
 
         private static List<String> paths(List<Path> files) {
             return files == null ? null : files.stream().map(Path::toString).toList();
-        }
-
-        private static void put(Map<String, Object> map, String key, Object value) {
-            if (value != null) {
-                map.put(key, value);
-            }
         }
 
         @Override
@@ -255,14 +253,10 @@ final class TranslateCommand {
                 throw new ParameterException(spec.commandLine(), "a shared vocabulary has one size: use --vocab-size");
             }
             Map<String, Object> given = given();
-            if (steps != null && epochs == null) {
-                given.put("epochs", 0.0); // --steps replaces the default epochs
-            }
+            stepsReplaceEpochs(given, epochs, steps);
+            refuseOutWithResume(spec, resume, this.out);
             TranslationTraining.Result result;
             if (resume != null) {
-                if (this.out != null) {
-                    throw new ParameterException(spec.commandLine(), "--resume writes on into the run it continues: drop --out");
-                }
                 TranslationTraining.Options saved = TranslationTraining.savedOptions(resume);
                 if (arch != null) {
                     given.put("arch", arch);

@@ -91,6 +91,26 @@ public final class RunOptions {
         return fromJson(HfConfig.read(file).get("options"), type, file.toString());
     }
 
+    /**
+     * The options saved in the run directory of {@code runOrCheckpoint} (a checkpoint's run is its parent);
+     * {@code kind} names the task's runs in the error when the file is missing ("not a KIND run").
+     */
+    public static <T> T readSaved(Path runOrCheckpoint, String optionsFile, String kind, Class<T> type) {
+        Path runDir = runDirOf(runOrCheckpoint);
+        Path file = runDir.resolve(optionsFile);
+        if (!Files.isRegularFile(file)) {
+            throw new GlossaException(runDir + ": not a " + kind + " run (no " + optionsFile + ")");
+        }
+        return readSaved(file, type);
+    }
+
+    /** Refuses to resume {@code runDir} when some settings may not change ({@link #incompatible}'s list). */
+    public static void requireResumable(Path runDir, List<String> incompatible) {
+        if (!incompatible.isEmpty()) {
+            throw new GlossaException("cannot resume " + runDir + " with different settings: " + String.join("; ", incompatible));
+        }
+    }
+
     /** {@code runs/<name>-<timestamp>} under the working directory. */
     public static Path defaultRunDir(String name) {
         return Path.of("runs", name + "-" + LocalDateTime.now().format(RUN_TIMESTAMP));

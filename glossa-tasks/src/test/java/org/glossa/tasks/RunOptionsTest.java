@@ -84,6 +84,22 @@ class RunOptionsTest {
         assertEquals(dir.toAbsolutePath(), RunOptions.runDirOf(checkpoint));
         assertEquals(dir, RunOptions.runDirOf(dir));
         assertTrue(RunOptions.defaultRunDir("textgen").toString().matches("runs/textgen-\\d{8}-\\d{6}"));
+
+        // From a checkpoint, the saved options are its run's.
+        assertEquals(sample, RunOptions.readSaved(checkpoint, "task.json", "sample", Sample.class));
+        Path otherCheckpoint = dir.resolve("other/checkpoint-3");
+        Files.createDirectories(otherCheckpoint.resolve(Checkpoints.TRAINING_STATE));
+        assertEquals(dir.resolve("other").toAbsolutePath() + ": not a sample run (no task.json)",
+                assertThrows(GlossaException.class,
+                        () -> RunOptions.readSaved(otherCheckpoint, "task.json", "sample", Sample.class)).getMessage());
+    }
+
+    @Test
+    void resumingRefusesChangedSettingsNamingThem() {
+        RunOptions.requireResumable(dir, List.of());
+        assertEquals("cannot resume " + dir + " with different settings: seed 1 in the run, 2 now; batch_size 8 in the run, 4 now",
+                assertThrows(GlossaException.class, () -> RunOptions.requireResumable(dir,
+                        List.of("seed 1 in the run, 2 now", "batch_size 8 in the run, 4 now"))).getMessage());
     }
 
     @Test

@@ -161,12 +161,7 @@ public final class TextgenTraining {
 
     /** The options a run was started with, from the {@value #OPTIONS_FILE} of its directory (or of a checkpoint's parent). */
     public static Options savedOptions(Path runOrCheckpoint) {
-        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
-        Path file = runDir.resolve(OPTIONS_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new GlossaException(runDir + ": not a textgen run (no " + OPTIONS_FILE + ")");
-        }
-        return RunOptions.readSaved(file, Options.class);
+        return RunOptions.readSaved(runOrCheckpoint, OPTIONS_FILE, "textgen", Options.class);
     }
 
     /**
@@ -179,10 +174,7 @@ public final class TextgenTraining {
         Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path checkpoint = Checkpoints.resolve(runOrCheckpoint);
         Options saved = savedOptions(runDir);
-        List<String> changed = options.incompatibleWith(saved);
-        if (!changed.isEmpty()) {
-            throw new GlossaException("cannot resume " + runDir + " with different settings: " + String.join("; ", changed));
-        }
+        RunOptions.requireResumable(runDir, options.incompatibleWith(saved));
         JsonNode fingerprint = HfConfig.read(runDir.resolve(OPTIONS_FILE));
         Prepared prepared = prepare(options, log);
         long checksum = Corpus.checksum(prepared.text);

@@ -220,12 +220,7 @@ public final class SquadTraining {
 
     /** The options a run was started with, from the {@value #OPTIONS_FILE} of its directory (or of a checkpoint's parent). */
     public static Options savedOptions(Path runOrCheckpoint) {
-        Path runDir = RunOptions.runDirOf(runOrCheckpoint);
-        Path file = runDir.resolve(OPTIONS_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new GlossaException(runDir + ": not a squad training run (no " + OPTIONS_FILE + ")");
-        }
-        return RunOptions.readSaved(file, Options.class);
+        return RunOptions.readSaved(runOrCheckpoint, OPTIONS_FILE, "squad training", Options.class);
     }
 
     /**
@@ -238,10 +233,7 @@ public final class SquadTraining {
         Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path checkpoint = Checkpoints.resolve(runOrCheckpoint);
         Options saved = savedOptions(runDir);
-        List<String> changed = options.incompatibleWith(saved);
-        if (!changed.isEmpty()) {
-            throw new GlossaException("cannot resume " + runDir + " with different settings: " + String.join("; ", changed));
-        }
+        RunOptions.requireResumable(runDir, options.incompatibleWith(saved));
         JsonNode savedCounts = HfConfig.read(runDir.resolve(OPTIONS_FILE)).path("data");
         Prepared prepared = prepare(options, checkpoint, showProgress, log);
         if (savedCounts.path("windows").asLong(-1) != prepared.summary.windows()

@@ -364,10 +364,7 @@ public final class TranslationTraining {
         Path runDir = RunOptions.runDirOf(runOrCheckpoint);
         Path checkpoint = Checkpoints.resolve(runOrCheckpoint);
         Options saved = savedOptions(runDir);
-        List<String> changed = options.incompatibleWith(saved);
-        if (!changed.isEmpty()) {
-            throw new GlossaException("cannot resume " + runDir + " with different settings: " + String.join("; ", changed));
-        }
+        RunOptions.requireResumable(runDir, options.incompatibleWith(saved));
         Architecture inCheckpoint = Architecture.ofDirectory(checkpoint);
         if (inCheckpoint != options.architecture()) {
             throw new GlossaException("cannot resume from " + checkpoint + ": it holds a " + inCheckpoint.key()

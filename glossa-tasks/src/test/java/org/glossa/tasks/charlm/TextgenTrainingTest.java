@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
 import org.glossa.nn.train.Checkpoints;
+import org.glossa.tasks.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,19 +38,6 @@ class TextgenTrainingTest {
                         "patience", 0));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
     @Test
     void anInterruptedRunResumesToTheSameWeights() throws IOException {
         Path corpus = corpus("fox.txt", TextgenModelTest.TEXT);
@@ -64,7 +51,7 @@ class TextgenTrainingTest {
 
         // The same run stopped after step 8: its directory as it was then.
         Path stopped = dir.resolve("stopped");
-        copyTree(whole, stopped);
+        TestFiles.copyTree(whole, stopped);
         AtomicFiles.deleteRecursively(stopped.resolve("checkpoint-10"));
         for (String file : CharLanguageModel.FILES) {
             Files.delete(stopped.resolve(file));
@@ -76,7 +63,7 @@ class TextgenTrainingTest {
 
         // Control: without the carried recurrent state the resumed run is not the same run.
         Path stateless = dir.resolve("stateless");
-        copyTree(whole, stateless);
+        TestFiles.copyTree(whole, stateless);
         AtomicFiles.deleteRecursively(stateless.resolve("checkpoint-10"));
         Files.delete(stateless.resolve("checkpoint-8/training_state/carried_state.safetensors"));
         TextgenTraining.resume(stateless.resolve("checkpoint-8"), TextgenTraining.savedOptions(stateless), false, line -> {});

@@ -20,6 +20,7 @@ import org.glossa.models.bert.Bert;
 import org.glossa.models.bert.BertConfig;
 import org.glossa.models.bert.SentenceEmbedder.Precision;
 import org.glossa.nn.train.Checkpoints;
+import org.glossa.tasks.TestFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,19 +116,6 @@ class SquadTrainingTest {
         assertTrue(none.nullOdds() > 0, "no answer means the null score won: " + none.nullOdds());
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
     @Test
     void anInterruptedRunResumesToTheSameWeights() throws IOException {
         // Dropout on, two batches of two per epoch: resuming needs the generator state and the data position.
@@ -140,7 +128,7 @@ class SquadTrainingTest {
 
         // The same run stopped after step 8: its directory as it was then.
         Path stopped = dir.resolve("stopped");
-        copyTree(whole, stopped);
+        TestFiles.copyTree(whole, stopped);
         AtomicFiles.deleteRecursively(stopped.resolve("checkpoint-10"));
         for (String file : SquadTraining.MODEL_FILES) {
             Files.delete(stopped.resolve(file));

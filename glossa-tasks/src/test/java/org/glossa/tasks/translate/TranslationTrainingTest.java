@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
@@ -21,6 +20,7 @@ import org.glossa.core.plot.Heatmap;
 import org.glossa.nn.Engine;
 import org.glossa.nn.train.Checkpoints;
 import org.glossa.nn.train.Schedule;
+import org.glossa.tasks.TestFiles;
 import org.glossa.tasks.translate.TranslationModel.Architecture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,19 +176,6 @@ class TranslationTrainingTest {
         assertImage(run.resolve("rnn.png"), attention, null, null, expected.getWidth(), expected.getHeight(), 1);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
-
     @Test
     void anInterruptedRunResumesToTheSameWeights() throws IOException {
         // Dropout on, so that resuming also needs the generator's state; 3 batches per epoch, so step 8 is mid-epoch.
@@ -200,7 +187,7 @@ class TranslationTrainingTest {
 
         // The same run stopped after step 8: its directory as it was then.
         Path stopped = dir.resolve("stopped");
-        copyTree(whole, stopped);
+        TestFiles.copyTree(whole, stopped);
         AtomicFiles.deleteRecursively(stopped.resolve("checkpoint-10"));
         for (String file : List.of("config.json", "model.safetensors", TranslationTraining.RESULTS_FILE)) {
             Files.delete(stopped.resolve(file));

@@ -14,14 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.glossa.core.GlossaException;
 import org.glossa.core.onnx.MiniLm;
 import org.glossa.nn.train.TrainConfig.Precision;
@@ -43,26 +41,13 @@ import picocli.CommandLine.Spec;
         description = "Fine-tune a BERT encoder to classify sentences (CoLA by default), evaluate it, predict with it.",
         subcommands = {ClassifyCommand.Train.class, ClassifyCommand.Eval.class, ClassifyCommand.Predict.class})
 final class ClassifyCommand {
-    /** Where runs go by default, under the working directory. */
-    static final Path RUNS = Path.of("runs");
-
     /** The newest complete classifier under {@code runs/classify-*}, for eval and predict without --model. */
     static Path newestModel() {
-        if (Files.isDirectory(RUNS)) {
-            try (Stream<Path> runs = Files.list(RUNS)) {
-                List<Path> models = runs.filter(p -> p.getFileName().toString().startsWith("classify-"))
-                        .filter(p -> Stream.of("config.json", "model.safetensors", "tokenizer.json")
-                                .allMatch(f -> Files.isRegularFile(p.resolve(f))))
-                        .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                        .toList();
-                if (!models.isEmpty()) {
-                    return models.get(0);
-                }
-            } catch (IOException e) {
-                throw new GlossaException("cannot list " + RUNS.toAbsolutePath() + ": " + e.getMessage(), e);
-            }
+        Path newest = TrainingCommands.newestRun(TrainingCommands.RUNS, "classify-", List.of("config.json", "model.safetensors", "tokenizer.json"));
+        if (newest != null) {
+            return newest;
         }
-        throw new GlossaException("no trained classifier in " + RUNS.toAbsolutePath()
+        throw new GlossaException("no trained classifier in " + TrainingCommands.RUNS.toAbsolutePath()
                 + ": train one with 'glossa classify train', or pass --model DIR");
     }
 

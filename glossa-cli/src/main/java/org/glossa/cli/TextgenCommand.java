@@ -4,17 +4,13 @@ import static org.glossa.cli.TrainingCommands.putGiven;
 import static org.glossa.cli.TrainingCommands.refuseOutWithResume;
 import static org.glossa.cli.TrainingCommands.stepsReplaceEpochs;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.glossa.core.GlossaException;
 import org.glossa.models.charrnn.CharRnnConfig;
 import org.glossa.tasks.charlm.CharLanguageModel;
@@ -34,25 +30,13 @@ import picocli.CommandLine.Spec;
         description = "Train a character-level GRU/LSTM language model, generate text with it, evaluate it.",
         subcommands = {TextgenCommand.Train.class, TextgenCommand.Generate.class, TextgenCommand.Eval.class})
 final class TextgenCommand {
-    /** Where runs go by default, under the working directory. */
-    static final Path RUNS = Path.of("runs");
-
     /** The newest complete model under {@code runs/textgen-*}, for generate and eval without --model. */
     static Path newestModel() {
-        if (Files.isDirectory(RUNS)) {
-            try (Stream<Path> runs = Files.list(RUNS)) {
-                List<Path> models = runs.filter(p -> p.getFileName().toString().startsWith("textgen-"))
-                        .filter(p -> CharLanguageModel.FILES.stream().allMatch(f -> Files.isRegularFile(p.resolve(f))))
-                        .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                        .toList();
-                if (!models.isEmpty()) {
-                    return models.get(0);
-                }
-            } catch (IOException e) {
-                throw new GlossaException("cannot list " + RUNS.toAbsolutePath() + ": " + e.getMessage(), e);
-            }
+        Path newest = TrainingCommands.newestRun(TrainingCommands.RUNS, "textgen-", CharLanguageModel.FILES);
+        if (newest != null) {
+            return newest;
         }
-        throw new GlossaException("no trained model in " + RUNS.toAbsolutePath()
+        throw new GlossaException("no trained model in " + TrainingCommands.RUNS.toAbsolutePath()
                 + ": train one with 'glossa textgen train', or pass --model DIR");
     }
 

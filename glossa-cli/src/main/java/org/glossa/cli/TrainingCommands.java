@@ -1,9 +1,15 @@
 package org.glossa.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.glossa.core.GlossaException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -14,7 +20,28 @@ import picocli.CommandLine.ParameterException;
  * {@code Options.with} applies over the defaults or over the saved options of a resumed run.
  */
 final class TrainingCommands {
+    /** Where runs go by default, under the working directory. */
+    static final Path RUNS = Path.of("runs");
+
     private TrainingCommands() {}
+
+    /**
+     * The newest run in {@code runsDir} ({@link #RUNS} for the commands) whose name starts with {@code prefix} and
+     * that holds all of {@code files} (run names end in a sortable timestamp); null when there is none.
+     */
+    static Path newestRun(Path runsDir, String prefix, List<String> files) {
+        if (!Files.isDirectory(runsDir)) {
+            return null;
+        }
+        try (Stream<Path> runs = Files.list(runsDir)) {
+            return runs.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .filter(p -> files.stream().allMatch(f -> Files.isRegularFile(p.resolve(f))))
+                    .max(Comparator.comparing((Path p) -> p.getFileName().toString()))
+                    .orElse(null);
+        } catch (IOException e) {
+            throw new GlossaException("cannot list " + runsDir.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Records a setting given on the command line; null means not given, so the default (or saved value) stays. */
     static void putGiven(Map<String, Object> given, String key, Object value) {

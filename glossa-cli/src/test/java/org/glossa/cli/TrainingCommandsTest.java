@@ -1,11 +1,13 @@
 package org.glossa.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,19 @@ class TrainingCommandsTest {
             assertTrue(result.err().startsWith("glossa: --resume writes on into the run it continues: drop --out"),
                     command + ": " + result.err());
         }
+    }
+
+    @Test
+    void theNewestCompleteRunIsFound() throws Exception {
+        Path runs = dir.resolve("runs");
+        assertNull(TrainingCommands.newestRun(runs, "textgen-", List.of("config.json")), "no runs directory: none");
+        for (String name : List.of("textgen-20260101-120000", "textgen-20260301-080000", "classify-20270101-000000")) {
+            Files.createDirectories(runs.resolve(name));
+            Files.writeString(runs.resolve(name).resolve("config.json"), "{}");
+        }
+        Files.createDirectories(runs.resolve("textgen-20260401-000000")); // newer, but still training: no model yet
+        assertEquals(runs.resolve("textgen-20260301-080000"), TrainingCommands.newestRun(runs, "textgen-", List.of("config.json")));
+        assertNull(TrainingCommands.newestRun(runs, "textgen-", List.of("config.json", "vocab.json")));
     }
 
     @Test

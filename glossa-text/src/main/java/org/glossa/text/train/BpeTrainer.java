@@ -49,13 +49,8 @@ public final class BpeTrainer {
 
     /** Trains on the texts (sentences or lines; each is split into words on its own). */
     public static BpeTokenizer train(Iterable<String> texts, Options options) {
-        PairMerger merger = new PairMerger(texts, options.specialTokens());
+        PairMerger merger = PairMerger.startVocabulary(texts, options);
         int start = merger.tokens().size();
-        if (start > options.vocabSize()) {
-            throw new GlossaException("vocabulary size " + options.vocabSize() + " is smaller than the "
-                    + options.specialTokens().size() + " special tokens and " + merger.characters()
-                    + " characters of the training text");
-        }
         Comparator<Candidate> order = Comparator.comparingLong((Candidate c) -> -c.count())
                 .thenComparing(c -> merger.token(PairMerger.left(c.pair())))
                 .thenComparing(c -> merger.token(PairMerger.right(c.pair())));

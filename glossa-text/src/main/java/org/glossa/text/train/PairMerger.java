@@ -68,6 +68,20 @@ final class PairMerger {
         }
     }
 
+    /**
+     * The state both trainers start from: {@code texts} counted with the special tokens and characters as the
+     * first tokens, refused when those already outnumber the vocabulary size asked for.
+     */
+    static PairMerger startVocabulary(Iterable<String> texts, BpeTrainer.Options options) {
+        PairMerger merger = new PairMerger(texts, options.specialTokens());
+        if (merger.tokens().size() > options.vocabSize()) {
+            throw new GlossaException("vocabulary size " + options.vocabSize() + " is smaller than the "
+                    + options.specialTokens().size() + " special tokens and " + merger.characters()
+                    + " characters of the training text");
+        }
+        return merger;
+    }
+
     /** The number of distinct characters in the training words. */
     int characters() {
         return characters;

@@ -4,7 +4,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.PriorityQueue;
 import java.util.Set;
-import org.glossa.core.GlossaException;
 import org.glossa.core.Progress;
 
 /**
@@ -31,13 +30,8 @@ public final class WordPieceTrainer {
 
     /** Trains on the texts; the options mean what they mean for {@link BpeTrainer}. */
     public static WordPieceTokenizer train(Iterable<String> texts, BpeTrainer.Options options) {
-        PairMerger merger = new PairMerger(texts, options.specialTokens());
+        PairMerger merger = PairMerger.startVocabulary(texts, options);
         int start = merger.tokens().size();
-        if (start > options.vocabSize()) {
-            throw new GlossaException("vocabulary size " + options.vocabSize() + " is smaller than the "
-                    + options.specialTokens().size() + " special tokens and " + merger.characters()
-                    + " characters of the training text");
-        }
         Comparator<Candidate> order = Comparator.comparingDouble((Candidate c) -> -c.score())
                 .thenComparing(c -> merger.token(PairMerger.left(c.pair())))
                 .thenComparing(c -> merger.token(PairMerger.right(c.pair())));

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.glossa.core.AtomicFiles;
 import org.glossa.core.HfConfig;
 import org.glossa.core.onnx.MiniLm;
 import org.glossa.models.bert.Bert.SequenceClassification;
@@ -19,7 +18,6 @@ import org.glossa.models.bert.Bert.SequenceClassification.Pooling;
 import org.glossa.nn.Engine;
 import org.glossa.nn.train.AdamW;
 import org.glossa.nn.train.LengthGroupedBatches;
-import org.glossa.nn.train.MetricsLog;
 import org.glossa.nn.train.Schedule;
 import org.glossa.nn.train.TrainConfig;
 import org.glossa.nn.train.TrainConfig.Precision;
@@ -89,25 +87,15 @@ public final class ClassifyThroughput {
                 new Head(List.of(ClassificationData.UNACCEPTABLE, ClassificationData.ACCEPTABLE), false, Pooling.CLS, null), 42);
         Path runDir = Files.createTempDirectory("glossa-bench-classify");
         int n = batches.size();
-        TrainData<List<Features>> data = new TrainData<>() {
-            public long batchesPerEpoch() { return n; }
-            public List<Features> batch(long epoch, long index) { return batches.get((int) index); }
-            public long tokens(List<Features> batch) { return batch.size(); } // examples, for examples/s
-        };
-        TrainConfig config = TrainConfig.builder(runDir).maxSteps(2L * n).logEvery(n).precision(precision).seed(42)
-                .showProgress(false).plot(false).keepLast(1).build();
+        TrainData<List<Features>> data = TwoPasses.fixedBatches(batches, List::size); // examples, for examples/s
+        TrainConfig config = TwoPasses.config(runDir, n, precision).seed(42).build();
         new Trainer<>(model, batch -> {
             TextClassifier.Batch tensors = TextClassifier.collate(batch, padId, 2, false);
             return model.loss(model.forward(tensors.ids(), tensors.typeIds(), tensors.mask()), tensors.labels());
         }, data, new AdamW(model, AdamW.Options.defaults().withEps(1e-8)), new Schedule.WarmupLinear(2e-5, 0, 2L * n), config)
                 .train();
-        var lines = MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME));
-        AtomicFiles.deleteRecursively(runDir);
-        // Line 1: the warm-up pass; line 2: the timed pass. "tokens_per_s" counts examples here.
-        System.out.printf(Locale.ROOT, "glossa %s: warm-up pass %.1f examples/s, loss %.4f → %.4f%n",
-                precision.name().toLowerCase(Locale.ROOT), lines.get(0).get("tokens_per_s").asDouble(),
-                lines.get(0).get("loss").asDouble(), lines.get(1).get("loss").asDouble());
-        return lines.get(1).get("tokens_per_s").asDouble();
+        // "tokens_per_s" counts examples here.
+        return TwoPasses.timedPass(runDir, precision, "examples/s").get("tokens_per_s").asDouble();
     }
 
     static void writeBatches(Path file, List<List<Features>> batches) {

@@ -8,12 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.glossa.core.AtomicFiles;
 import org.glossa.core.HfConfig;
 import org.glossa.models.transformer.TransformerConfig;
 import org.glossa.nn.Engine;
 import org.glossa.nn.train.LengthGroupedBatches;
-import org.glossa.nn.train.MetricsLog;
 import org.glossa.nn.train.TrainConfig;
 import org.glossa.nn.train.TrainConfig.Precision;
 import org.glossa.nn.train.TrainData;
@@ -94,26 +92,15 @@ public final class TransformerStepTiming {
         TranslationModel model = TranslationTraining.buildModel(options, source, target, "bench");
         Path runDir = Files.createTempDirectory("glossa-bench-transformer");
         int n = batches.size();
-        TrainData<List<EncodedPair>> data = new TrainData<>() {
-            public long batchesPerEpoch() { return n; }
-            public List<EncodedPair> batch(long epoch, long index) { return batches.get((int) index); }
-            public long tokens(List<EncodedPair> batch) {
-                return batch.stream().mapToLong(p -> p.source().length + p.target().length + 1L).sum();
-            }
-        };
-        TrainConfig config = TrainConfig.builder(runDir).maxSteps(2L * n).logEvery(n).precision(precision)
-                .maxGradNorm(options.maxGradNorm()).seed(options.seed()).showProgress(false).plot(false).keepLast(1).build();
+        TrainData<List<EncodedPair>> data = TwoPasses.fixedBatches(batches,
+                batch -> batch.stream().mapToLong(p -> p.source().length + p.target().length + 1L).sum());
+        TrainConfig config = TwoPasses.config(runDir, n, precision).maxGradNorm(options.maxGradNorm()).seed(options.seed()).build();
         double smoothing = options.labelSmoothing();
         new Trainer<>(model.module(), batch -> model.loss(model.collate(batch), smoothing), data,
                 TranslationTraining.optimizer(options, model), TranslationTraining.schedule(options, model, 2L * n), config)
                 .train();
-        var lines = MetricsLog.read(runDir.resolve(MetricsLog.FILE_NAME));
-        AtomicFiles.deleteRecursively(runDir);
-        // Line 1: the warm-up pass; line 2: the timed pass.
-        System.out.printf(Locale.ROOT, "glossa %s: warm-up pass %.1f tokens/s, loss %.4f → %.4f%n",
-                precision.name().toLowerCase(Locale.ROOT), lines.get(0).get("tokens_per_s").asDouble(),
-                lines.get(0).get("loss").asDouble(), lines.get(1).get("loss").asDouble());
-        return new double[] {lines.get(1).get("tokens_per_s").asDouble(), 1.0 / lines.get(1).get("steps_per_s").asDouble()};
+        var timed = TwoPasses.timedPass(runDir, precision, "tokens/s");
+        return new double[] {timed.get("tokens_per_s").asDouble(), 1.0 / timed.get("steps_per_s").asDouble()};
     }
 
     /** The model's shape, the schedule's settings and the batches (source ids with [EOS]; target ids without specials). */

@@ -9,16 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.global.torch;
 import org.glossa.core.GlossaException;
 import org.glossa.core.HfConfig;
+import org.glossa.models.GoldenFiles;
 import org.glossa.nn.NativeScope;
 import org.glossa.nn.Tensors;
 import org.junit.jupiter.api.Tag;
@@ -39,23 +38,7 @@ class CharRnnTest {
 
     /** Copies a golden model directory out of the class path. */
     private Path golden(String cell) throws IOException {
-        Path target = dir.resolve(cell);
-        Files.createDirectories(target);
-        for (String file : List.of("config.json", "model.safetensors", "expected.json")) {
-            try (InputStream in = CharRnnTest.class.getResourceAsStream("/charrnn/" + cell + "/" + file)) {
-                assertTrue(in != null, "test resource charrnn/" + cell + "/" + file + " is missing");
-                Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return target;
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] out = new float[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) array.get(i).asDouble();
-        }
-        return out;
+        return GoldenFiles.copy("charrnn", cell, dir);
     }
 
     private static long[] longs(JsonNode array) {
@@ -88,14 +71,14 @@ class CharRnnTest {
             Tensors.noGrad(() -> {
                 CharRnn.Output first = model.forward(
                         Tensors.fromLongs(longs(expected.get("first_ids")), longs(expected.get("first_shape"))), null);
-                assertClose(floats(expected.get("first_logits")), Tensors.toFloats(first.logits()), 1e-5, "first logits");
-                assertClose(floats(expected.get("first_state").get(0)), Tensors.toFloats(first.state().h()), 1e-5, "first h");
+                assertClose(GoldenFiles.floats(expected.get("first_logits")), Tensors.toFloats(first.logits()), 1e-5, "first logits");
+                assertClose(GoldenFiles.floats(expected.get("first_state").get(0)), Tensors.toFloats(first.state().h()), 1e-5, "first h");
                 CharRnn.Output second = model.forward(
                         Tensors.fromLongs(longs(expected.get("second_ids")), longs(expected.get("second_shape"))), first.state());
-                assertClose(floats(expected.get("second_logits")), Tensors.toFloats(second.logits()), 1e-5, "second logits");
-                assertClose(floats(expected.get("second_state").get(0)), Tensors.toFloats(second.state().h()), 1e-5, "second h");
+                assertClose(GoldenFiles.floats(expected.get("second_logits")), Tensors.toFloats(second.logits()), 1e-5, "second logits");
+                assertClose(GoldenFiles.floats(expected.get("second_state").get(0)), Tensors.toFloats(second.state().h()), 1e-5, "second h");
                 if (cell.equals("lstm")) {
-                    assertClose(floats(expected.get("second_state").get(1)), Tensors.toFloats(second.state().c()), 1e-5,
+                    assertClose(GoldenFiles.floats(expected.get("second_state").get(1)), Tensors.toFloats(second.state().c()), 1e-5,
                             "second c");
                 } else {
                     assertNull(second.state().c());

@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.glossa.core.GlossaException;
 import org.glossa.core.HfConfig;
+import org.glossa.models.GoldenFiles;
 import org.glossa.nn.NativeScope;
 import org.glossa.nn.Tensors;
 import org.junit.jupiter.api.Tag;
@@ -38,23 +37,7 @@ class RnnAttentionTest {
     @TempDir Path dir;
 
     private Path golden(String name) throws IOException {
-        Path target = dir.resolve(name);
-        Files.createDirectories(target);
-        for (String file : List.of("config.json", "model.safetensors", "expected.json")) {
-            try (InputStream in = RnnAttentionTest.class.getResourceAsStream("/rnnattention/" + name + "/" + file)) {
-                assertTrue(in != null, "test resource rnnattention/" + name + "/" + file + " is missing");
-                Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return target;
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] out = new float[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) array.get(i).asDouble();
-        }
-        return out;
+        return GoldenFiles.copy("rnnattention", name, dir);
     }
 
     private static Tensor ids(JsonNode values, JsonNode shape) {
@@ -85,11 +68,11 @@ class RnnAttentionTest {
             Tensors.noGrad(() -> {
                 Tensor source = ids(expected.get("source"), expected.get("source_shape"));
                 Tensor target = ids(expected.get("target_in"), expected.get("target_in_shape"));
-                assertClose(floats(expected.get("annotations")), Tensors.toFloats(model.encode(source).annotations()), 1e-5,
+                assertClose(GoldenFiles.floats(expected.get("annotations")), Tensors.toFloats(model.encode(source).annotations()), 1e-5,
                         "annotations");
                 RnnAttention.Output output = model.forward(source, target, true);
-                assertClose(floats(expected.get("logits")), Tensors.toFloats(output.logits()), 1e-5, "logits");
-                assertClose(floats(expected.get("attention")), Tensors.toFloats(output.attention()), 1e-6, "attention");
+                assertClose(GoldenFiles.floats(expected.get("logits")), Tensors.toFloats(output.logits()), 1e-5, "logits");
+                assertClose(GoldenFiles.floats(expected.get("attention")), Tensors.toFloats(output.attention()), 1e-6, "attention");
             });
         }
     }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.glossa.core.AtomicFiles;
+import org.glossa.core.onnx.MiniLm;
+import org.glossa.tasks.squad.ReaderPackage;
 import org.glossa.tasks.squad.SquadDataset;
 import org.glossa.tasks.squad.SquadEvaluation;
 import org.glossa.tasks.squad.SquadExample;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "squad", mixinStandardHelpOptions = true,
         description = "Extractive question answering on SQuAD v1.1 / v2.0.",
-        subcommands = {SquadCommand.Eval.class, SquadTrainCommand.class, SquadPredictCommand.class})
+        subcommands = {SquadCommand.Eval.class, SquadTrainCommand.class, SquadPredictCommand.class, SquadCommand.Pack.class})
 final class SquadCommand {
 
     // ------------------------------------------------------------------ eval
@@ -103,6 +105,56 @@ final class SquadCommand {
 
         private static String threshold(double value) {
             return String.format(Locale.ROOT, "%.4g", value);
+        }
+    }
+
+    // ------------------------------------------------------------------ pack
+
+    @Command(name = "pack", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {
+                "Packs a fine-tuned question-answering model as a compact reader: every weight but the word embeddings in"
+                        + " 16 bits, the word embeddings taken from " + MiniLm.MODEL_NAME + " when loaded"
+                        + " (checked by sha256), the null threshold to predict with, and a model card README.md.",
+                "Example: glossa squad pack --model runs/squad-RUN/best --out reader --null-threshold -1.2"
+            })
+    static final class Pack implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Fine-tuned question-answering model directory.")
+        Path model;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Reader directory to write (replaced).")
+        Path out;
+
+        @Option(names = "--null-threshold", paramLabel = "X", defaultValue = "0.0",
+                description = "The no-answer threshold the reader predicts with (e.g. best_f1_thresh of 'glossa squad eval'; default 0).")
+        double nullThreshold;
+
+        @Option(names = "--training-data", paramLabel = "TEXT", defaultValue = "not stated",
+                description = "For the model card: what the model was trained on.")
+        String trainingData;
+
+        @Option(names = "--steps", paramLabel = "N", defaultValue = "-1", description = "For the model card: optimizer steps.")
+        long steps;
+
+        @Option(names = "--scores", paramLabel = "TEXT", defaultValue = "not measured",
+                description = "For the model card: its scores (e.g. \"SQuAD 2.0 dev: EM 62.1, F1 65.3\").")
+        String scores;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!Double.isFinite(nullThreshold)) {
+                throw new ParameterException(spec.commandLine(), "--null-threshold must be a finite number");
+            }
+            ReaderPackage.Packed packed = ReaderPackage.pack(model, out,
+                    new ReaderPackage.Options(nullThreshold, trainingData, steps, scores));
+            PrintWriter printer = spec.commandLine().getOut();
+            printer.println(String.format(Locale.ROOT, "wrote %s: %s weights (%,d bytes) without word embeddings;"
+                    + " fine-tuned word embeddings differ from the base's by at most %.3g (RMS %.3g)", out, packed.dtype(),
+                    packed.weightBytes(), packed.embeddingDriftMaxAbs(), packed.embeddingDriftRms()));
+            printer.flush();
+            return 0;
         }
     }
 }

@@ -109,6 +109,10 @@ final class SquadTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the new head, dropout, negatives, subset and batch order (default 42).")
     Long seed;
 
+    @Option(names = "--train-word-embeddings", description = "Fine-tune the word embeddings too (default: frozen, so that"
+            + " 'squad pack' can leave them out of the reader and take them from the base model).")
+    boolean trainWordEmbeddings;
+
     @Option(names = "--no-progress", description = "No live progress line.")
     boolean noProgress;
 
@@ -119,6 +123,7 @@ final class SquadTrainCommand implements Callable<Integer> {
     private Map<String, Object> given() {
         Map<String, Object> given = new LinkedHashMap<>();
         putGiven(given, "model", model == null ? null : model.toString());
+        putGiven(given, "freeze_word_embeddings", trainWordEmbeddings ? false : null);
         putGiven(given, "train_file", train == null ? null : train.toString());
         putGiven(given, "train_v2_file", trainV2 == null ? null : noneAsEmpty(trainV2));
         putGiven(given, "dev_file", dev == null ? null : noneAsEmpty(dev));

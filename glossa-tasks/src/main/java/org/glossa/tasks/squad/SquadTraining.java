@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
 import org.glossa.core.HfConfig;
@@ -55,6 +56,8 @@ import org.glossa.text.HfTokenizer;
 public final class SquadTraining {
     /** The run's settings and data counts, in the run directory. */
     public static final String OPTIONS_FILE = "squad.json";
+    /** The encoder's vocabulary table, frozen by default (option freeze_word_embeddings). */
+    public static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
     /** The files of a model directory, copied from the best checkpoint into the run directory at the end. */
     public static final List<String> MODEL_FILES = List.of("config.json", "model.safetensors", "tokenizer.json");
 
@@ -98,7 +101,8 @@ public final class SquadTraining {
             @JsonProperty("eval_examples") int evalExamples,
             @JsonProperty("save_every") long saveEvery,
             @JsonProperty("log_every") long logEvery,
-            @JsonProperty("seed") long seed) {
+            @JsonProperty("seed") long seed,
+            @JsonProperty("freeze_word_embeddings") boolean freezeWordEmbeddings) {
 
         /** Settings a resumed run may change: they alter neither the model, the training data nor the optimizer's course. */
         public static final Set<String> CHANGEABLE_ON_RESUME = Set.of("model", "dev_file", "eval_every", "eval_examples",
@@ -141,7 +145,7 @@ public final class SquadTraining {
         public static Options defaults(Path model, Path trainFile, Path trainV2File, Path devFile) {
             return new Options(model.toString(), trainFile.toString(), trainV2File == null ? "" : trainV2File.toString(),
                     devFile == null ? "" : devFile.toString(), 0.5, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
-                    "bf16", 0, 2000, 500, 10, 42);
+                    "bf16", 0, 2000, 500, 10, 42, true);
         }
 
         /** A copy with the settings in {@code changes} (keys as in {@value #OPTIONS_FILE}) replaced. */
@@ -308,7 +312,14 @@ public final class SquadTraining {
                             + " throughput counts features (windows): the progress line's tok/s are features/s",
                     total, options.batchSize(), options.accumulation(), (double) total * options.accumulation() / batchesPerEpoch,
                     warmup, options.learningRate(), options.precision()));
-            AdamW optimizer = new AdamW(model, AdamW.Options.defaults().withWeightDecay(options.weightDecay()));
+            // Frozen word embeddings (the default) keep the encoder's vocabulary table as it was, so that a shipped
+            // reader can leave it out and take it from the base model; they also spare AdamW a third of the weights.
+            model.requiresGrad(false);
+            Map<String, Tensor> trainable = new LinkedHashMap<>(model.namedParameters());
+            if (options.freezeWordEmbeddings()) {
+                trainable.remove(WORD_EMBEDDINGS);
+            }
+            AdamW optimizer = new AdamW(trainable, AdamW.Options.defaults().withWeightDecay(options.weightDecay()));
             Schedule schedule = new Schedule.WarmupLinear(options.learningRate(), warmup, total);
             Trainer<QaTrainingBatches.Batch> trainer = new Trainer<>(model,
                     batch -> Bert.QuestionAnswering.loss(model.forward(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask()),

@@ -2,6 +2,7 @@ package org.glossa.tasks.squad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,8 @@ import java.util.stream.Stream;
 import org.bytedeco.pytorch.global.torch;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
+import org.glossa.core.safetensors.SafeTensors;
+import org.glossa.core.safetensors.SafeTensorsFile;
 import org.glossa.models.bert.Bert;
 import org.glossa.models.bert.BertConfig;
 import org.glossa.models.bert.SentenceEmbedder.Precision;
@@ -81,7 +84,9 @@ class SquadTrainingTest {
     void aTinyModelLearnsFourQuestionsByHeart() throws IOException {
         Path data = fixture();
         Path run = dir.resolve("run");
-        SquadTraining.Result result = SquadTraining.train(options(tinyEncoder(0.0), data), run, false, line -> {});
+        // A random tiny encoder has no pretrained vocabulary table worth keeping: it learns its word embeddings too.
+        SquadTraining.Options options = options(tinyEncoder(0.0), data).with("freeze_word_embeddings", false);
+        SquadTraining.Result result = SquadTraining.train(options, run, false, line -> {});
         assertEquals(new SquadTraining.DataSummary(4, 3, 1, 0, 4), result.data());
         assertEquals(60, result.training().steps());
         assertEquals(100.0, result.training().bestMetric(), "best_f1 on the four training questions");
@@ -119,12 +124,22 @@ class SquadTrainingTest {
     @Test
     void anInterruptedRunResumesToTheSameWeights() throws IOException {
         // Dropout on, two batches of two per epoch: resuming needs the generator state and the data position.
-        SquadTraining.Options options = options(tinyEncoder(0.1), fixture()).with(Map.of("batch_size", 2, "max_steps", 10,
+        Path encoder = tinyEncoder(0.1);
+        SquadTraining.Options options = options(encoder, fixture()).with(Map.of("batch_size", 2, "max_steps", 10,
                 "eval_every", 4, "save_every", 4));
         Path whole = dir.resolve("whole");
         SquadTraining.train(options, whole, false, line -> {});
         assertTrue(Files.isDirectory(whole.resolve("checkpoint-8")), "checkpoints: " + Checkpoints.list(whole));
         byte[] expected = Files.readAllBytes(whole.resolve("checkpoint-10/model.safetensors"));
+        // Word embeddings are frozen by default: the trained table is the encoder's, bit for bit.
+        try (SafeTensorsFile base = SafeTensors.open(encoder.resolve("model.safetensors"));
+             SafeTensorsFile trained = SafeTensors.open(whole.resolve("checkpoint-10/model.safetensors"))) {
+            String baseName = base.contains(SquadTraining.WORD_EMBEDDINGS) ? SquadTraining.WORD_EMBEDDINGS
+                    : "embeddings.word_embeddings.weight";
+            assertEquals(base.get(baseName).bytes(), trained.get(SquadTraining.WORD_EMBEDDINGS).bytes());
+            assertNotEquals(base.get("embeddings.LayerNorm.weight").bytes(),
+                    trained.get("bert.embeddings.LayerNorm.weight").bytes(), "the rest of the encoder trains");
+        }
 
         // The same run stopped after step 8: its directory as it was then.
         Path stopped = dir.resolve("stopped");

@@ -91,6 +91,29 @@ public final class HfConfig {
     }
 
     /**
+     * Reads {@code config.json} of {@code modelDir}, requiring its {@code model_type} to be {@code modelType};
+     * anything else is a one-line error naming the file and what was expected ({@code description}).
+     */
+    public static ObjectNode readTyped(Path modelDir, String modelType, String description) {
+        ObjectNode json = read(modelDir);
+        JsonNode type = json.get("model_type");
+        if (type == null || !type.asText().equals(modelType)) {
+            throw new GlossaException(modelDir.resolve(FILE_NAME) + ": model_type is " + (type == null ? "missing"
+                    : "'" + type.asText() + "'") + ", expected '" + modelType + "' (" + description + ")");
+        }
+        return json;
+    }
+
+    /** Writes {@code config} (a config record) as {@code modelDir/config.json}, after {@code model_type} and {@code architectures}. */
+    public static void writeTyped(Path modelDir, String modelType, String architecture, Object config) {
+        ObjectNode json = mapper().createObjectNode();
+        json.put("model_type", modelType);
+        json.putArray("architectures").add(architecture);
+        json.setAll((ObjectNode) mapper().valueToTree(config));
+        write(modelDir.resolve(FILE_NAME), json);
+    }
+
+    /**
      * Writes {@code config} to {@code file} atomically, laid out as {@code json.dumps(config, indent=2)} lays it
      * out (2-space indent, one array element per line, {@code "key": value}, Python's float notation such as
      * {@code 1e-12}), in the node's own key order, UTF-8, with a trailing newline.

@@ -3,12 +3,10 @@ package org.glossa.models.seq2seq;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.glossa.core.GlossaException;
 import org.glossa.core.HfConfig;
 
 /**
@@ -113,22 +111,12 @@ public record RnnAttentionConfig(
 
     /** Reads and validates {@code config.json} of a model directory; another model type is a one-line error. */
     public static RnnAttentionConfig read(Path modelDir) {
-        ObjectNode json = HfConfig.read(modelDir);
-        String where = modelDir.resolve(HfConfig.FILE_NAME).toString();
-        JsonNode type = json.get("model_type");
-        if (type == null || !type.asText().equals(MODEL_TYPE)) {
-            throw new GlossaException(where + ": model_type is " + (type == null ? "missing" : "'" + type.asText() + "'")
-                    + ", expected '" + MODEL_TYPE + "' (a Glossa RNN with attention)");
-        }
-        return HfConfig.toRecord(json, RnnAttentionConfig.class, REQUIRED, where);
+        ObjectNode json = HfConfig.readTyped(modelDir, MODEL_TYPE, "a Glossa RNN with attention");
+        return HfConfig.toRecord(json, RnnAttentionConfig.class, REQUIRED, modelDir.resolve(HfConfig.FILE_NAME).toString());
     }
 
     /** Writes this config as {@code config.json} with {@code model_type} and {@code architectures}. */
     public void write(Path modelDir) {
-        ObjectNode json = HfConfig.mapper().createObjectNode();
-        json.put("model_type", MODEL_TYPE);
-        json.putArray("architectures").add("RnnAttentionForTranslation");
-        json.setAll((ObjectNode) HfConfig.mapper().valueToTree(this));
-        HfConfig.write(modelDir.resolve(HfConfig.FILE_NAME), json);
+        HfConfig.writeTyped(modelDir, MODEL_TYPE, "RnnAttentionForTranslation", this);
     }
 }

@@ -3,12 +3,10 @@ package org.glossa.models.transformer;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.glossa.core.GlossaException;
 import org.glossa.core.HfConfig;
 import org.glossa.models.seq2seq.SpecialTokens;
 import org.glossa.nn.transformer.Activation;
@@ -191,22 +189,12 @@ public record TransformerConfig(
 
     /** Reads and validates {@code config.json} of a model directory; another model type is a one-line error. */
     public static TransformerConfig read(Path modelDir) {
-        ObjectNode json = HfConfig.read(modelDir);
-        String where = modelDir.resolve(HfConfig.FILE_NAME).toString();
-        JsonNode type = json.get("model_type");
-        if (type == null || !type.asText().equals(MODEL_TYPE)) {
-            throw new GlossaException(where + ": model_type is " + (type == null ? "missing" : "'" + type.asText() + "'")
-                    + ", expected '" + MODEL_TYPE + "' (a Glossa Transformer)");
-        }
-        return HfConfig.toRecord(json, TransformerConfig.class, REQUIRED, where);
+        ObjectNode json = HfConfig.readTyped(modelDir, MODEL_TYPE, "a Glossa Transformer");
+        return HfConfig.toRecord(json, TransformerConfig.class, REQUIRED, modelDir.resolve(HfConfig.FILE_NAME).toString());
     }
 
     /** Writes this config as {@code config.json} with {@code model_type} and {@code architectures}. */
     public void write(Path modelDir) {
-        ObjectNode json = HfConfig.mapper().createObjectNode();
-        json.put("model_type", MODEL_TYPE);
-        json.putArray("architectures").add("TransformerForTranslation");
-        json.setAll((ObjectNode) HfConfig.mapper().valueToTree(this));
-        HfConfig.write(modelDir.resolve(HfConfig.FILE_NAME), json);
+        HfConfig.writeTyped(modelDir, MODEL_TYPE, "TransformerForTranslation", this);
     }
 }

@@ -1,0 +1,139 @@
+"""PyTorch's side of bench/squad-throughput.sh (a benchmark helper, not part of Glossa).
+
+A BERT question-answering model the size of all-MiniLM-L6-v2 (6 layers x 384, 12 heads, feed-forward 1536, GELU,
+vocabulary 30522, 512 positions, dropout 0.1) built from torch.nn modules (HF transformers is not installed): word +
+position + token-type embeddings, LayerNorm, dropout, six post-LN nn.TransformerEncoderLayer(gelu), and a
+qa_outputs linear layer giving a start and an end logit per token (HF's BertForQuestionAnswering). Random weights:
+only the time counts.
+
+It runs the very batches Glossa wrote (already padded: input ids, token types, attention mask, start and end
+positions), with the same settings as `glossa squad train`:
+- training: forward, HF's loss (the mean of the start and end cross-entropies, positions clamped to [0, T], T
+  ignored), backward, clipping at 1.0, AdamW (lr 5e-5, eps 1e-8, weight decay 0.01 except biases and LayerNorm)
+  over every parameter but the word embeddings (requires_grad False, as Glossa freezes them), zero_grad;
+- prediction: the "predict" batches (as Glossa's SquadPredictor makes them) in eval mode under
+  torch.inference_mode(); the start and end logits end up in fp32. nn.TransformerEncoderLayer's fused inference
+  path is kept out (see QuestionAnswering), so the figures are of the standard modules.
+fp32 and bf16 autocast each; every measurement runs its batches once to warm up, then once timed.
+
+Usage: python3 torch_qa.py BATCHES_JSON [threads=2]   (prints one JSON line per phase and precision)
+"""
+import functools
+import json
+import sys
+import time
+
+import torch
+from torch import nn
+
+
+class QuestionAnswering(nn.Module):
+    def __init__(self, vocab=30522, hidden=384, layers=6, heads=12, ffn=1536, positions=512, dropout=0.1):
+        super().__init__()
+        self.word = nn.Embedding(vocab, hidden)
+        self.position = nn.Embedding(positions, hidden)
+        self.token_type = nn.Embedding(2, hidden)
+        self.norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.dropout = nn.Dropout(dropout)
+        # GELU through a partial: the same function, but nn.TransformerEncoderLayer only recognises F.gelu itself for its
+        # fused inference "fast path" (torch._transformer_encoder_layer_fwd). That path is not HF BERT's, differs from
+        # the training forward, and in torch 1.13 breaks under CPU autocast (it checks only CUDA's autocast and fails
+        # on mixed dtypes), so both precisions run the standard modules, as HF's BertForQuestionAnswering would.
+        layer = nn.TransformerEncoderLayer(hidden, heads, ffn, dropout, activation=functools.partial(nn.functional.gelu),
+                                           layer_norm_eps=1e-12, batch_first=True, norm_first=False)
+        # No nested tensors: padding is computed as Glossa computes it, so both sides do the same work.
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.qa_outputs = nn.Linear(hidden, 2)
+
+    def forward(self, ids, types, mask):
+        """ids, types, mask: int64 (B, T) -> start and end logits (B, T) in fp32."""
+        positions = torch.arange(ids.shape[1]).unsqueeze(0)  # (1, T)
+        x = self.word(ids) + self.position(positions) + self.token_type(types)  # (B, T, H)
+        x = self.dropout(self.norm(x))
+        x = self.encoder(x, src_key_padding_mask=mask == 0)  # True marks padding
+        logits = self.qa_outputs(x).float()  # (B, T, 2)
+        return logits[..., 0].contiguous(), logits[..., 1].contiguous()
+
+
+def qa_loss(start_logits, end_logits, start_positions, end_positions):
+    """HF's BertForQuestionAnswering loss: positions outside [0, T) are clamped to T and ignored."""
+    ignored = start_logits.shape[1]
+    start = nn.functional.cross_entropy(start_logits, start_positions.clamp(0, ignored), ignore_index=ignored)
+    end = nn.functional.cross_entropy(end_logits, end_positions.clamp(0, ignored), ignore_index=ignored)
+    return (start + end) / 2
+
+
+def tensors(batch, *keys):
+    return [torch.tensor(batch[k], dtype=torch.long) for k in keys]
+
+
+def model_for(seed=42):
+    torch.manual_seed(seed)
+    model = QuestionAnswering()
+    model.word.weight.requires_grad_(False)  # frozen, as glossa squad train does by default
+    return model
+
+
+def features(batches):
+    return sum(len(b["input_ids"]) for b in batches)
+
+
+def train(batches, bf16):
+    model = model_for()
+    model.train()
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in named if not (n.endswith("bias") or "norm" in n)]
+    no_decay = [p for n, p in named if n.endswith("bias") or "norm" in n]
+    trainable = [p for _, p in named]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                                  lr=5e-5, eps=1e-8)
+    seconds = []
+    losses = []
+    for rep in range(2):
+        start = time.perf_counter()
+        for batch in batches:
+            ids, types, mask, starts, ends = tensors(batch, "input_ids", "token_type_ids", "attention_mask",
+                                                     "start_positions", "end_positions")
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                start_logits, end_logits = model(ids, types, mask)
+            loss = qa_loss(start_logits, end_logits, starts, ends)  # fp32, outside autocast
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            losses.append(loss.item())
+        seconds.append(time.perf_counter() - start)
+    n = features(batches)
+    return {"phase": "train", "precision": "bf16" if bf16 else "fp32", "features_per_s": n / seconds[1],
+            "warmup_features_per_s": n / seconds[0], "first_loss": losses[0], "last_loss": losses[-1]}
+
+
+def predict(batches, bf16):
+    model = model_for()
+    model.eval()
+    seconds = []
+    for rep in range(2):
+        start = time.perf_counter()
+        with torch.inference_mode():
+            for batch in batches:
+                ids, types, mask = tensors(batch, "input_ids", "token_type_ids", "attention_mask")
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    start_logits, end_logits = model(ids, types, mask)
+        seconds.append(time.perf_counter() - start)
+    n = features(batches)
+    return {"phase": "predict", "precision": "bf16" if bf16 else "fp32", "features_per_s": n / seconds[1],
+            "warmup_features_per_s": n / seconds[0]}
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        data = json.load(f)
+    torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+    for bf16 in (False, True):
+        print(json.dumps(train(data["train"], bf16)), flush=True)
+    for bf16 in (False, True):
+        print(json.dumps(predict(data["predict"], bf16)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

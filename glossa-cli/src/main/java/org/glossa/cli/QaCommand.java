@@ -13,6 +13,7 @@ import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
 import org.glossa.models.bert.SentenceEmbedder;
 import org.glossa.tasks.squad.QaPostprocess;
+import org.glossa.tasks.squad.ShippedReader;
 import org.glossa.tasks.squad.SquadPredictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Finds the answer to a question in a passage with an extractive question-answering model (BERT fine-tuned on"
                     + " SQuAD 2.0) and prints it with its score and character span, or says that there is no answer.",
-            "Example: glossa qa --model runs/squad-RUN --context @passage.txt --question \"Who is the main character?\""
+            "Without --model it uses the reader shipped with Glossa: all-MiniLM-L6-v2 fine-tuned on SQuAD (its model card:"
+                    + " README.md in the folder the first use extracts it to, under $GLOSSA_HOME/models).",
+            "Example: glossa qa --context @passage.txt --question \"Who is the main character?\""
         })
 final class QaCommand implements Callable<Integer> {
     @Option(names = "--context", paramLabel = "TEXT|@FILE", description = "The passage, or @FILE to read it from a UTF-8 file.")
@@ -37,30 +40,25 @@ final class QaCommand implements Callable<Integer> {
     @Option(names = "--question", required = true, paramLabel = "TEXT", description = "The question.")
     String question;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Question-answering model directory (e.g. a run of 'glossa squad train').")
+    @Option(names = "--model", paramLabel = "DIR", description = "Question-answering model directory: a run of 'glossa squad"
+            + " train' or a reader of 'glossa squad pack' (default: the shipped reader).")
     Path model;
 
     @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32", converter = ModelOption.PrecisionConverter.class,
             description = "Matrix products in fp32 (default) or bf16.")
     SentenceEmbedder.Precision precision;
 
-    @Option(names = "--null-threshold", paramLabel = "X", defaultValue = "0.0",
-            description = "Say \"no answer\" when null score - best span score > X (default 0).")
-    double nullThreshold;
+    @Option(names = "--null-threshold", paramLabel = "X",
+            description = "Say \"no answer\" when null score - best span score > X (default: the reader's tuned threshold;"
+                    + " 0 for a model directory).")
+    Double nullThreshold;
 
     @Spec
     CommandSpec spec;
 
-    /**
-     * The model {@code --model} names, or the reader shipped with Glossa. None is shipped yet, so for now
-     * {@code --model} is required.
-     */
+    /** The model {@code --model} names, or the reader shipped with Glossa. */
     static Path modelDir(Path model) {
-        if (model != null) {
-            return model;
-        }
-        throw new GlossaException("no question-answering model is shipped with this build yet: pass --model DIR"
-                + " (a model fine-tuned with 'glossa squad train', e.g. its run directory)");
+        return model != null ? model : ShippedReader.ensureExtracted();
     }
 
     @Override
@@ -68,13 +66,14 @@ final class QaCommand implements Callable<Integer> {
         if ((context == null) == (contextFile == null)) {
             throw new ParameterException(spec.commandLine(), "give the passage with exactly one of --context and --context-file");
         }
-        if (Double.isNaN(nullThreshold)) {
+        if (nullThreshold != null && Double.isNaN(nullThreshold)) {
             throw new ParameterException(spec.commandLine(), "--null-threshold must be a number");
         }
         String passage = contextFile != null ? read(contextFile)
                 : context.startsWith("@") ? read(Path.of(context.substring(1))) : context;
         SquadPredictor predictor = SquadPredictor.load(modelDir(model), precision);
-        QaPostprocess.Options options = QaPostprocess.Options.defaults().withNullThreshold(nullThreshold);
+        double threshold = nullThreshold != null ? nullThreshold : predictor.nullThreshold();
+        QaPostprocess.Options options = QaPostprocess.Options.defaults().withNullThreshold(threshold);
         SquadPredictor.Answer answer = predictor.answer(question, passage, options);
         PrintWriter out = spec.commandLine().getOut();
         if (answer.hasAnswer()) {
@@ -83,7 +82,7 @@ final class QaCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "span: characters %d-%d of the passage%n", answer.charStart(), answer.charEnd());
         } else {
             out.printf(Locale.ROOT, "no answer: the passage does not seem to answer the question (null score above the best"
-                    + " span's by %.3f; threshold %s)%n", answer.nullOdds(), nullThreshold);
+                    + " span's by %.3f; threshold %.3f)%n", answer.nullOdds(), threshold);
         }
         out.flush();
         return 0;

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             "An answer is \"\" (no answer) when the [CLS] score beats the best span's by more than --null-threshold."
         })
 final class SquadPredictCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", description = "Question-answering model directory, e.g. a run of 'glossa squad train'.")
+    @Option(names = "--model", paramLabel = "DIR", description = "Question-answering model directory: a run of 'glossa squad"
+            + " train' or a reader of 'glossa squad pack' (default: the shipped reader).")
     Path model;
 
     @Option(names = "--data", paramLabel = "FILE", description = "SQuAD file to answer (default: ../shared/"
@@ -50,9 +51,9 @@ final class SquadPredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Windows per batch (default 64).")
     int batchSize;
 
-    @Option(names = "--null-threshold", paramLabel = "X", defaultValue = "0.0",
-            description = "Say \"no answer\" when null score - best span score > X (default 0; a training run logs best_f1_thresh).")
-    double nullThreshold;
+    @Option(names = "--null-threshold", paramLabel = "X", description = "Say \"no answer\" when null score - best span score > X"
+            + " (default: a reader's tuned threshold, 0 for a model directory; a training run logs best_f1_thresh).")
+    Double nullThreshold;
 
     @Option(names = "--n-best", paramLabel = "N", defaultValue = "20", description = "Candidates kept per question (default 20).")
     int nBest;
@@ -80,13 +81,12 @@ final class SquadPredictCommand implements Callable<Integer> {
         if (limit < 0 || batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be >= 0 and --batch-size >= 1");
         }
-        if (Double.isNaN(nullThreshold)) {
+        if (nullThreshold != null && Double.isNaN(nullThreshold)) {
             throw new ParameterException(spec.commandLine(), "--null-threshold must be a number");
         }
         if (out != null && Files.isRegularFile(out)) {
             throw new ParameterException(spec.commandLine(), "--out must name a directory, but " + out + " is a file");
         }
-        QaPostprocess.Options postprocess = new QaPostprocess.Options(nBest, maxAnswerLength, true, nullThreshold);
         QaFeatureOptions features = new QaFeatureOptions(maxLength, stride, maxQuestionLength);
         Path dataFile = data != null ? data : SquadTraining.sharedFile(SquadTraining.DEFAULT_DEV, "--data");
         List<SquadExample> examples = SquadDataset.read(dataFile, false);
@@ -95,6 +95,8 @@ final class SquadPredictCommand implements Callable<Integer> {
         }
         Path modelDir = QaCommand.modelDir(model);
         SquadPredictor predictor = SquadPredictor.load(modelDir, features, batchSize, precision);
+        QaPostprocess.Options postprocess = new QaPostprocess.Options(nBest, maxAnswerLength, true,
+                nullThreshold != null ? nullThreshold : predictor.nullThreshold());
         SquadPredictor.Prediction prediction = predictor.predict(examples, postprocess, !noProgress);
         Path outDir = out != null ? out
                 : Path.of("runs", "squad-predict-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

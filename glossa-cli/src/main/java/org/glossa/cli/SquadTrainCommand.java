@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
                     + " HuggingFace's run_qa does: windows of 384 tokens with stride 128, AdamW at 5e-5 with 10%% warmup and"
                     + " linear decay, batches of 32 windows of similar length, bf16 mixed precision, 2 epochs.",
             "With no options: SQuAD 1.1's training set with the 10 articles of SQuAD 2.0's excerpt in their 2.0 version,"
-                    + " plus 0.5 synthetic unanswerable questions per answerable one (a question paired with another"
-                    + " paragraph of its article that does not contain its answer); evaluation on the first 2000 questions"
+                    + " plus 0.5 synthetic unanswerable questions per answerable one (half of them the question's own"
+                    + " paragraph with the sentences holding its answer removed, half another paragraph of its article"
+                    + " that does not contain its answer); evaluation on the first 2000 questions"
                     + " of the SQuAD 2.0 dev set at the end of each epoch (exact, f1, best_f1 with its null threshold,"
                     + " HasAns_f1, NoAns_f1); the best checkpoint by best_f1 ends up in runs/squad-<timestamp>.",
             "Ctrl-C writes a checkpoint; --resume continues it exactly. The progress line's tok/s are features/s."
@@ -57,6 +58,11 @@ final class SquadTrainCommand implements Callable<Integer> {
     @Option(names = "--negatives", paramLabel = "R", description = "Synthetic unanswerable questions per answerable one"
             + " (default 0.5; 0: none).")
     Double negatives;
+
+    @Option(names = "--negatives-answer-removed", paramLabel = "X", description = "Share of the synthetic unanswerable"
+            + " questions made from the question's own paragraph with the sentences holding its answer removed; the others"
+            + " pair it with another paragraph of its article (default 0.5).")
+    Double negativesAnswerRemoved;
 
     @Option(names = "--subset", paramLabel = "N", description = "Train on the first N questions after a seeded shuffle (default: all).")
     Integer subset;
@@ -128,6 +134,7 @@ final class SquadTrainCommand implements Callable<Integer> {
         putGiven(given, "train_v2_file", trainV2 == null ? null : noneAsEmpty(trainV2));
         putGiven(given, "dev_file", dev == null ? null : noneAsEmpty(dev));
         putGiven(given, "negatives", negatives);
+        putGiven(given, "negatives_answer_removed", negativesAnswerRemoved);
         putGiven(given, "subset", subset);
         putGiven(given, "max_length", maxLength);
         putGiven(given, "stride", stride);

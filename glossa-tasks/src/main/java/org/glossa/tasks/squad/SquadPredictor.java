@@ -38,10 +38,16 @@ public final class SquadPredictor {
     private final QaFeatureOptions featureOptions;
     private final int batchSize;
     private final Precision precision;
+    private final double nullThreshold;
 
     /** The model is used as it is: put it in evaluation mode ({@code train(false)}) first. */
     public SquadPredictor(Bert.QuestionAnswering model, HfTokenizer tokenizer, QaFeatureOptions featureOptions, int batchSize,
                           Precision precision) {
+        this(model, tokenizer, featureOptions, batchSize, precision, 0.0);
+    }
+
+    private SquadPredictor(Bert.QuestionAnswering model, HfTokenizer tokenizer, QaFeatureOptions featureOptions, int batchSize,
+                           Precision precision, double nullThreshold) {
         if (batchSize < 1) {
             throw new GlossaException("batch size must be positive, got " + batchSize);
         }
@@ -54,12 +60,21 @@ public final class SquadPredictor {
         this.featureOptions = featureOptions;
         this.batchSize = batchSize;
         this.precision = precision;
+        this.nullThreshold = nullThreshold;
     }
 
-    /** A fine-tuned QA directory ({@code config.json}, {@code model.safetensors} with the head, {@code tokenizer.json}). */
+    /**
+     * A fine-tuned QA directory ({@code config.json}, {@code model.safetensors} with the head, {@code tokenizer.json}),
+     * or a packed reader ({@link ReaderPackage}), whose null threshold becomes {@link #nullThreshold}.
+     */
     public static SquadPredictor load(Path modelDir, QaFeatureOptions featureOptions, int batchSize, Precision precision) {
         if (!Files.isDirectory(modelDir)) {
             throw new GlossaException(modelDir + ": no such model directory");
+        }
+        if (Files.isRegularFile(modelDir.resolve(ReaderPackage.MANIFEST))) {
+            ReaderPackage.Reader reader = ReaderPackage.load(modelDir);
+            return new SquadPredictor(reader.model(), HfTokenizer.load(reader.tokenizerFile()), featureOptions, batchSize,
+                    precision, reader.nullThreshold());
         }
         Path tokenizerFile = modelDir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) {
@@ -77,6 +92,11 @@ public final class SquadPredictor {
 
     public static SquadPredictor load(Path modelDir, Precision precision) {
         return load(modelDir, QaFeatureOptions.defaults(), DEFAULT_BATCH_SIZE, precision);
+    }
+
+    /** The null threshold the model was tuned for (a packed reader's), else 0: see {@link QaPostprocess.Options}. */
+    public double nullThreshold() {
+        return nullThreshold;
     }
 
     public HfTokenizer tokenizer() {

@@ -74,6 +74,9 @@ public final class SquadTraining {
      * @param trainV2File SQuAD 2.0 articles that replace their SQuAD 1.1 versions; "" for none
      * @param devFile the evaluation file; "" for no evaluation
      * @param negatives synthetic unanswerable questions per answerable one (0: none)
+     * @param negativesAnswerRemoved share of them made from the question's own paragraph with its answer's
+     *                               sentences removed (the others: another paragraph of the article); 0 in
+     *                               runs from before this option, which resume as they were
      * @param subset train on the first N questions after a seeded shuffle (0: all)
      * @param evalEvery evaluate every N optimizer steps; 0: at the end of each epoch
      * @param evalExamples evaluate on the first N questions of the dev file (0: all)
@@ -84,6 +87,7 @@ public final class SquadTraining {
             @JsonProperty("train_v2_file") String trainV2File,
             @JsonProperty("dev_file") String devFile,
             @JsonProperty("negatives") double negatives,
+            @JsonProperty("negatives_answer_removed") double negativesAnswerRemoved,
             @JsonProperty("subset") int subset,
             @JsonProperty("max_length") int maxLength,
             @JsonProperty("stride") int stride,
@@ -120,6 +124,10 @@ public final class SquadTraining {
                 throw new GlossaException("negatives must be a number >= 0 (synthetic unanswerable questions per answerable"
                         + " one), got " + negatives);
             }
+            if (!(negativesAnswerRemoved >= 0 && negativesAnswerRemoved <= 1)) {
+                throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got "
+                        + negativesAnswerRemoved);
+            }
             if (subset < 0 || evalExamples < 0) {
                 throw new GlossaException("subset and eval examples must be >= 0 (0: all), got " + subset + " and " + evalExamples);
             }
@@ -141,10 +149,13 @@ public final class SquadTraining {
             }
         }
 
-        /** run_qa's recipe on {@code model} and the given files: batch 32, lr 5e-5, 2 epochs, 0.5 synthetic negatives. */
+        /**
+         * run_qa's recipe on {@code model} and the given files: batch 32, lr 5e-5, 2 epochs; 0.5 synthetic
+         * negatives per answerable question, half of them with the answer removed from its own paragraph.
+         */
         public static Options defaults(Path model, Path trainFile, Path trainV2File, Path devFile) {
             return new Options(model.toString(), trainFile.toString(), trainV2File == null ? "" : trainV2File.toString(),
-                    devFile == null ? "" : devFile.toString(), 0.5, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
+                    devFile == null ? "" : devFile.toString(), 0.5, 0.5, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
                     "bf16", 0, 2000, 500, 10, 42, true);
         }
 
@@ -261,11 +272,14 @@ public final class SquadTraining {
                     merged.insertedQuestions(), merged.addedArticles() > 0 ? ", " + merged.addedArticles() + " new articles" : ""));
             examples = merged.examples();
         }
-        SquadTrainingData.Negatives negatives = SquadTrainingData.syntheticNegatives(examples, options.negatives(), options.seed());
+        SquadTrainingData.Negatives negatives = SquadTrainingData.syntheticNegatives(examples, options.negatives(),
+                options.negativesAnswerRemoved(), options.seed());
         if (options.negatives() > 0) {
             log.accept(String.format(Locale.ROOT, "synthetic unanswerable questions: %,d (%.2f per answerable question; %,d asked"
-                    + " for, the rest had no paragraph without their answer in their article), ids ending in %s<k>",
-                    negatives.made(), options.negatives(), negatives.requested(), SquadTrainingData.SYNTHETIC_SUFFIX));
+                    + " for, the rest had no paragraph without their answer in their article), %,d of them their own paragraph"
+                    + " with the answer's sentences removed, the others another paragraph; ids ending in %s<k>",
+                    negatives.made(), options.negatives(), negatives.requested(), negatives.answerRemoved(),
+                    SquadTrainingData.SYNTHETIC_SUFFIX));
         }
         List<SquadExample> all = new ArrayList<>(examples.size() + negatives.made());
         all.addAll(examples);

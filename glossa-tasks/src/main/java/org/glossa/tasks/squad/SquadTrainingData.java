@@ -1,6 +1,7 @@
 package org.glossa.tasks.squad;
 
 import java.net.URLDecoder;
+import java.text.BreakIterator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,12 +20,18 @@ import org.glossa.core.GlossaException;
  * unanswerable questions), plus synthetic unanswerable questions, since the 43,498 of SQuAD 2.0's
  * training set are not available.
  *
- * <p><b>Synthetic negatives.</b> A question is paired with another paragraph of its own article that
- * does not contain any of its answers (compared case-insensitively) and labelled impossible. Such a
- * paragraph is on the question's topic, so the model cannot tell it apart by subject alone, but it does
- * not hold the answer. This is easier than SQuAD 2.0's adversarially written questions (whose
- * paragraph does talk about the thing asked for), so expect a higher NoAns score on these than on the
- * real ones. Their ids are the question's id + {@value #SYNTHETIC_SUFFIX} + a number.
+ * <p><b>Synthetic negatives</b>, of two kinds, labelled impossible:
+ * <ul>
+ *   <li><i>another paragraph</i>: the question paired with another paragraph of its own article that does
+ *       not contain any of its answers (compared case-insensitively). Such a paragraph is on the
+ *       question's topic, so the model cannot tell it apart by subject alone, but it rarely talks about
+ *       the very thing asked for;</li>
+ *   <li><i>answer removed</i>: the question's own paragraph without the sentences that hold its answer,
+ *       kept only when the rest no longer contains the answer's text. This comes closer to SQuAD 2.0's
+ *       adversarially written questions, whose paragraph does talk about the thing asked for.</li>
+ * </ul>
+ * Both are easier than the real ones, so expect a higher NoAns score on them than on SQuAD 2.0's. Their
+ * ids are the question's id + {@value #SYNTHETIC_SUFFIX} + a number.
  */
 public final class SquadTrainingData {
     /** Marks the id of a synthetic unanswerable question: {@code <question id>-synthetic-negative-<k>}. */
@@ -111,19 +118,27 @@ public final class SquadTrainingData {
      * @param examples the training questions; articles are their titles, paragraphs their distinct contexts
      * @param requested how many were asked for: round(ratio × answerable questions)
      * @param made how many could be made (a question whose article has no paragraph without its answer gets none)
+     * @param answerRemoved how many of them are the question's own paragraph with its answer's sentences removed
      */
-    public record Negatives(List<SquadExample> examples, int requested, int made) {}
+    public record Negatives(List<SquadExample> examples, int requested, int made, int answerRemoved) {}
 
     /**
      * {@code ratio} synthetic unanswerable questions per answerable question of {@code examples}, drawn
      * from {@code new Random(seed)}: every question gets ⌊ratio⌋ and a draw without replacement of
-     * answerable questions gets one more, up to round(ratio × answerable) in all; each question's
-     * paragraphs are drawn without replacement among the other paragraphs of its article that do not
-     * contain any of its answers (case-insensitive). The result follows the order of {@code examples}.
+     * answerable questions gets one more, up to round(ratio × answerable) in all. With probability
+     * {@code answerRemovedShare} the first of a question's negatives is its own paragraph with the
+     * sentences holding its answers removed (when the rest holds none of its answers; otherwise it falls
+     * back to another paragraph); the others are drawn without replacement among the other paragraphs of
+     * its article that do not contain any of its answers (case-insensitive). The result follows the order
+     * of {@code examples}.
      */
-    public static Negatives syntheticNegatives(List<SquadExample> examples, double ratio, long seed) {
+    public static Negatives syntheticNegatives(List<SquadExample> examples, double ratio, double answerRemovedShare,
+                                               long seed) {
         if (!(ratio >= 0) || Double.isInfinite(ratio)) {
             throw new GlossaException("the ratio of synthetic negatives must be >= 0, got " + ratio);
+        }
+        if (!(answerRemovedShare >= 0 && answerRemovedShare <= 1)) {
+            throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got " + answerRemovedShare);
         }
         List<Integer> answerable = new ArrayList<>();
         Map<String, List<String>> paragraphsOf = new LinkedHashMap<>(); // title → distinct contexts, in file order
@@ -139,7 +154,7 @@ public final class SquadTrainingData {
         }
         int requested = (int) Math.round(ratio * answerable.size());
         if (requested == 0) {
-            return new Negatives(List.of(), 0, 0);
+            return new Negatives(List.of(), 0, 0, 0);
         }
         Random random = new Random(seed);
         int each = (int) Math.floor(ratio);
@@ -152,11 +167,21 @@ public final class SquadTrainingData {
         }
         Map<String, String> lowerCase = new java.util.HashMap<>();
         List<SquadExample> negatives = new ArrayList<>(requested);
+        int answerRemoved = 0;
         for (int q = 0; q < answerable.size(); q++) {
             if (counts[q] == 0) {
                 continue;
             }
             SquadExample example = examples.get(answerable.get(q));
+            int made = 0;
+            // Drawn only when asked for, so that a share of 0 leaves the draws of the other kind as they were.
+            if (answerRemovedShare > 0 && random.nextDouble() < answerRemovedShare) {
+                String rest = withoutAnswerSentences(example);
+                if (rest != null) {
+                    negatives.add(impossible(example, rest, ++made));
+                    answerRemoved++;
+                }
+            }
             List<String> eligible = new ArrayList<>();
             for (String paragraph : paragraphsOf.get(example.title())) {
                 if (!paragraph.equals(example.context())
@@ -164,16 +189,47 @@ public final class SquadTrainingData {
                     eligible.add(paragraph);
                 }
             }
-            int take = Math.min(counts[q], eligible.size());
+            int take = Math.min(counts[q] - made, eligible.size());
             for (int k = 0; k < take; k++) {
                 int pick = k + random.nextInt(eligible.size() - k); // partial Fisher–Yates: without replacement
                 String paragraph = eligible.set(pick, eligible.get(k));
                 eligible.set(k, paragraph);
-                negatives.add(new SquadExample(example.id() + SYNTHETIC_SUFFIX + (k + 1), example.title(), paragraph,
-                        example.question(), List.of(), true));
+                negatives.add(impossible(example, paragraph, ++made));
             }
         }
-        return new Negatives(List.copyOf(negatives), requested, negatives.size());
+        return new Negatives(List.copyOf(negatives), requested, negatives.size(), answerRemoved);
+    }
+
+    private static SquadExample impossible(SquadExample source, String context, int number) {
+        return new SquadExample(source.id() + SYNTHETIC_SUFFIX + number, source.title(), context, source.question(),
+                List.of(), true);
+    }
+
+    /**
+     * The context of {@code example} without the sentences (java.text.BreakIterator's, English) that
+     * overlap any of its answers, or null when nothing is left or the rest still contains an answer's
+     * text (case-insensitive), e.g. a name the paragraph repeats.
+     */
+    static String withoutAnswerSentences(SquadExample example) {
+        String context = example.context();
+        BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ENGLISH);
+        sentences.setText(context);
+        StringBuilder rest = new StringBuilder(context.length());
+        for (int start = sentences.first(), end = sentences.next(); end != BreakIterator.DONE;
+             start = end, end = sentences.next()) {
+            boolean holdsAnswer = false;
+            for (SquadExample.Answer answer : example.answers()) {
+                holdsAnswer |= answer.start() < end && answer.end() > start;
+            }
+            if (!holdsAnswer) {
+                rest.append(context, start, end);
+            }
+        }
+        String text = rest.toString().strip();
+        if (text.isEmpty() || containsAnyAnswer(text.toLowerCase(Locale.ROOT), example)) {
+            return null;
+        }
+        return text;
     }
 
     private static boolean containsAnyAnswer(String lowerCaseParagraph, SquadExample example) {

@@ -57,8 +57,10 @@ class ReaderPackageTest {
         assertEquals(-1.5, loaded.nullThreshold());
         SquadPredictor.FeatureLogits want = new SquadPredictor(fp32, SquadTestData.tokenizer(), QaFeatureOptions.defaults(), 8,
                 Precision.FP32).logits(features, Progress.quiet());
-        SquadPredictor.FeatureLogits got = new SquadPredictor(loaded.model(), SquadTestData.tokenizer(),
-                QaFeatureOptions.defaults(), 8, Precision.FP32).logits(features, Progress.quiet());
+        // SquadPredictor.load recognises a reader directory and takes its threshold.
+        SquadPredictor fromDirectory = SquadPredictor.load(reader, QaFeatureOptions.defaults(), 8, Precision.FP32);
+        assertEquals(-1.5, fromDirectory.nullThreshold());
+        SquadPredictor.FeatureLogits got = fromDirectory.logits(features, Progress.quiet());
         double maxDiff = 0;
         double maxLogit = 0;
         for (int f = 0; f < features.size(); f++) {

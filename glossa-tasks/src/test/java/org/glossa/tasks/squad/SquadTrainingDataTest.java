@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.text.BreakIterator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -92,15 +93,15 @@ class SquadTrainingDataTest {
     @Test
     void syntheticNegativesStayInTheArticleAndNeverHoldTheAnswer() {
         List<SquadExample> examples = SquadTestData.read(SquadTestData.TRAIN_V2_FIRST10);
-        SquadTrainingData.Negatives one = SquadTrainingData.syntheticNegatives(examples, 1.0, 7);
+        SquadTrainingData.Negatives one = SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 7);
         assertEquals(4_371, one.requested());
         assertEquals(4_371 - 9, one.made());
         checkNegatives(examples, one.examples());
-        assertEquals(one, SquadTrainingData.syntheticNegatives(examples, 1.0, 7), "the seed alone decides");
-        assertNotEquals(one.examples(), SquadTrainingData.syntheticNegatives(examples, 1.0, 8).examples());
+        assertEquals(one, SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 7), "the seed alone decides");
+        assertNotEquals(one.examples(), SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 8).examples());
 
         // 2.5 per question: 2 each, and a third for 2,186 questions drawn without replacement; distinct paragraphs each.
-        SquadTrainingData.Negatives more = SquadTrainingData.syntheticNegatives(examples, 2.5, 7);
+        SquadTrainingData.Negatives more = SquadTrainingData.syntheticNegatives(examples, 2.5, 0, 7);
         assertEquals(10_928, more.requested());
         assertTrue(more.made() >= 10_928 - 27 && more.made() <= 10_928 - 18, "made " + more.made());
         checkNegatives(examples, more.examples());
@@ -116,14 +117,79 @@ class SquadTrainingDataTest {
         assertTrue(paragraphsPerQuestion.values().stream().allMatch(p -> p.size() == 2 || p.size() == 3));
 
         // Half a negative per question: one each for half of them.
-        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 0.5, 7);
+        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 0.5, 0, 7);
         assertEquals(2_186, half.requested()); // round(2185.5)
         checkNegatives(examples, half.examples());
         assertEquals(half.made(), half.examples().stream()
                 .map(e -> e.id().substring(0, e.id().indexOf(SquadTrainingData.SYNTHETIC_SUFFIX))).distinct().count(),
                 "at most one per question");
         assertTrue(half.made() >= 2_186 - 9);
-        assertEquals(0, SquadTrainingData.syntheticNegatives(examples, 0, 7).made());
+        assertEquals(0, SquadTrainingData.syntheticNegatives(examples, 0, 0, 7).made());
+    }
+
+    @Test
+    void answerRemovedNegativesKeepTheParagraphButTheSentencesOfTheAnswer() {
+        String context = "Alpha is a city in Beta. Its mayor is Bob Smith, elected in 2001. The river Gamma crosses it.";
+        SquadExample mayor = new SquadExample("q1", "Alpha", context, "Who is the mayor of Alpha?",
+                List.of(new SquadExample.Answer("Bob Smith", context.indexOf("Bob"))), false);
+        assertEquals("Alpha is a city in Beta. The river Gamma crosses it.", SquadTrainingData.withoutAnswerSentences(mayor));
+        SquadExample river = new SquadExample("q2", "Alpha", context, "Which river?",
+                List.of(new SquadExample.Answer("Gamma", context.indexOf("Gamma"))), false);
+        assertEquals("Alpha is a city in Beta. Its mayor is Bob Smith, elected in 2001.",
+                SquadTrainingData.withoutAnswerSentences(river), "the last sentence goes, nothing dangles");
+        // The answer's text also elsewhere in the paragraph: no negative of this kind (it would be mislabelled).
+        SquadExample city = new SquadExample("q3", "Alpha", context + " Alpha thrives.", "Which city?",
+                List.of(new SquadExample.Answer("Alpha", 0)), false);
+        assertEquals(null, SquadTrainingData.withoutAnswerSentences(city));
+        // An answer spanning two sentences takes both away; one sentence in all leaves nothing.
+        SquadExample both = new SquadExample("q4", "Alpha", context, "?",
+                List.of(new SquadExample.Answer("Beta. Its", context.indexOf("Beta."))), false);
+        assertEquals("The river Gamma crosses it.", SquadTrainingData.withoutAnswerSentences(both));
+        SquadExample single = new SquadExample("q5", "Alpha", "Only Bob.", "?", List.of(new SquadExample.Answer("Bob", 5)), false);
+        assertEquals(null, SquadTrainingData.withoutAnswerSentences(single));
+
+        List<SquadExample> examples = SquadTestData.read(SquadTestData.TRAIN_V2_FIRST10);
+        Map<String, SquadExample> byId = new HashMap<>();
+        examples.forEach(e -> byId.put(e.id(), e));
+        SquadTrainingData.Negatives all = SquadTrainingData.syntheticNegatives(examples, 1.0, 1.0, 7);
+        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 1.0, 0.5, 7);
+        assertEquals(4_371, all.requested());
+        assertTrue(all.answerRemoved() > 0.6 * all.made(), all.answerRemoved() + " of " + all.made());
+        assertTrue(Math.abs(half.answerRemoved() - all.answerRemoved() / 2.0) < 0.05 * all.answerRemoved(),
+                half.answerRemoved() + " vs half of " + all.answerRemoved());
+        assertTrue(all.made() >= 4_371 - 9, "falls back to another paragraph: " + all.made());
+        Set<String> paragraphs = new HashSet<>();
+        examples.forEach(e -> paragraphs.add(e.context()));
+        int removed = 0;
+        for (SquadExample negative : all.examples()) {
+            SquadExample source = byId.get(negative.id().substring(0, negative.id().indexOf(SquadTrainingData.SYNTHETIC_SUFFIX)));
+            assertTrue(negative.isImpossible() && negative.answers().isEmpty());
+            for (SquadExample.Answer answer : source.answers()) {
+                assertFalse(negative.context().toLowerCase(Locale.ROOT).contains(answer.text().toLowerCase(Locale.ROOT)),
+                        negative.id() + " holds its answer '" + answer.text() + "'");
+            }
+            if (!paragraphs.contains(negative.context())) { // cut from its own paragraph: all of its sentences are there
+                removed++;
+                assertTrue(negative.context().length() < source.context().length());
+                // The source's sentences, some of them left out: greedily match them against the negative's text.
+                BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ENGLISH);
+                sentences.setText(source.context());
+                String rest = negative.context();
+                int skipped = 0;
+                for (int start = sentences.first(), end = sentences.next(); end != BreakIterator.DONE; start = end, end = sentences.next()) {
+                    String sentence = source.context().substring(start, end).strip();
+                    if (rest.startsWith(sentence)) {
+                        rest = rest.substring(sentence.length()).stripLeading();
+                    } else {
+                        skipped++;
+                    }
+                }
+                assertEquals("", rest, negative.id() + " is not its paragraph less some sentences");
+                assertTrue(skipped > 0);
+            }
+        }
+        assertEquals(all.answerRemoved(), removed);
+        assertThrows(GlossaException.class, () -> SquadTrainingData.syntheticNegatives(examples, 1.0, 1.5, 7));
     }
 
     @Test

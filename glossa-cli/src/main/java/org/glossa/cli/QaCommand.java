@@ -7,11 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
+import org.glossa.core.GlossaHome;
+import org.glossa.core.onnx.MiniLm;
 import org.glossa.models.bert.SentenceEmbedder;
+import org.glossa.tasks.search.RetrieveThenRead;
+import org.glossa.tasks.search.SemanticSearch;
 import org.glossa.tasks.squad.QaPostprocess;
 import org.glossa.tasks.squad.ShippedReader;
 import org.glossa.tasks.squad.SquadPredictor;
@@ -26,12 +31,17 @@ import picocli.CommandLine.Spec;
         description = {
             "Finds the answer to a question in a passage with an extractive question-answering model (BERT fine-tuned on"
                     + " SQuAD 2.0) and prints it with its score and character span, or says that there is no answer.",
+            "Without a passage it retrieves, then reads: the --passages texts of --corpus (default: a bundled sample of"
+                    + " Wikipedia) closest to the question by sentence embeddings (all-MiniLM-L6-v2, as 'glossa similar'),"
+                    + " each read by the model, and the answer with the highest span score wins.",
             "Without --model it uses the reader shipped with Glossa: all-MiniLM-L6-v2 fine-tuned on SQuAD (its model card:"
                     + " README.md in the folder the first use extracts it to, under $GLOSSA_HOME/models).",
-            "Example: glossa qa --context @passage.txt --question \"Who is the main character?\""
+            "Examples: glossa qa --context @passage.txt --question \"Who is the main character?\"",
+            "          glossa qa --question \"Which bacteria were found in the sediment of a salt lake in Egypt?\""
         })
 final class QaCommand implements Callable<Integer> {
-    @Option(names = "--context", paramLabel = "TEXT|@FILE", description = "The passage, or @FILE to read it from a UTF-8 file.")
+    @Option(names = "--context", paramLabel = "TEXT|@FILE", description = "The passage, or @FILE to read it from a UTF-8 file"
+            + " (none: search --corpus).")
     String context;
 
     @Option(names = "--context-file", paramLabel = "FILE", description = "Read the passage from this UTF-8 file.")
@@ -39,6 +49,14 @@ final class QaCommand implements Callable<Integer> {
 
     @Option(names = "--question", required = true, paramLabel = "TEXT", description = "The question.")
     String question;
+
+    @Option(names = "--corpus", paramLabel = "FILE", description = "Without a passage: the texts to search, UTF-8, one per"
+            + " line (default: the bundled sample of 401 English Wikipedia paragraphs that 'glossa similar' searches).")
+    Path corpus;
+
+    @Option(names = "--passages", paramLabel = "N", defaultValue = "3",
+            description = "Without a passage: how many of the closest texts the reader reads (default 3).")
+    int passages;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Question-answering model directory: a run of 'glossa squad"
             + " train' or a reader of 'glossa squad pack' (default: the shipped reader).")
@@ -63,29 +81,62 @@ final class QaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((context == null) == (contextFile == null)) {
-            throw new ParameterException(spec.commandLine(), "give the passage with exactly one of --context and --context-file");
+        if (context != null && contextFile != null) {
+            throw new ParameterException(spec.commandLine(), "give the passage with one of --context and --context-file, not both");
+        }
+        if ((context != null || contextFile != null) && corpus != null) {
+            throw new ParameterException(spec.commandLine(), "--corpus is searched when no passage is given: drop --context"
+                    + " (or --context-file) or --corpus");
         }
         if (nullThreshold != null && Double.isNaN(nullThreshold)) {
             throw new ParameterException(spec.commandLine(), "--null-threshold must be a number");
         }
-        String passage = contextFile != null ? read(contextFile)
+        if (passages < 1) {
+            throw new ParameterException(spec.commandLine(), "--passages must be at least 1, got " + passages);
+        }
+        boolean retrieve = context == null && contextFile == null;
+        // Inputs first: a wrong path should fail before a model is loaded.
+        String passage = retrieve ? null : contextFile != null ? read(contextFile)
                 : context.startsWith("@") ? read(Path.of(context.substring(1))) : context;
+        List<String> texts = !retrieve ? null : corpus == null ? SemanticSearch.bundledSample() : SemanticSearch.readCorpus(corpus);
         SquadPredictor predictor = SquadPredictor.load(modelDir(model), precision);
         double threshold = nullThreshold != null ? nullThreshold : predictor.nullThreshold();
         QaPostprocess.Options options = QaPostprocess.Options.defaults().withNullThreshold(threshold);
-        SquadPredictor.Answer answer = predictor.answer(question, passage, options);
         PrintWriter out = spec.commandLine().getOut();
-        if (answer.hasAnswer()) {
-            out.println("answer: " + answer.text());
-            out.printf(Locale.ROOT, "score: %.3f (probability %.3f among the candidates)%n", answer.score(), answer.probability());
-            out.printf(Locale.ROOT, "span: characters %d-%d of the passage%n", answer.charStart(), answer.charEnd());
+        if (!retrieve) {
+            SquadPredictor.Answer answer = predictor.answer(question, passage, options);
+            if (answer.hasAnswer()) {
+                printAnswer(out, answer, "of the passage");
+            } else {
+                out.printf(Locale.ROOT, "no answer: the passage does not seem to answer the question (null score above the best"
+                        + " span's by %.3f; threshold %.3f)%n", answer.nullOdds(), threshold);
+            }
         } else {
-            out.printf(Locale.ROOT, "no answer: the passage does not seem to answer the question (null score above the best"
-                    + " span's by %.3f; threshold %.3f)%n", answer.nullOdds(), threshold);
+            List<RetrieveThenRead.Candidate> candidates;
+            try (SentenceEmbedder retriever = SentenceEmbedder.load(MiniLm.ensureImported(), precision)) {
+                SemanticSearch search = SemanticSearch.index(retriever, texts, true,
+                        GlossaHome.dir().resolve("cache").resolve("embeddings"));
+                candidates = RetrieveThenRead.answer(search, predictor, question, passages, options);
+            }
+            RetrieveThenRead.Candidate best = candidates.get(0);
+            if (best.answer().hasAnswer()) {
+                printAnswer(out, best.answer(), String.format(Locale.ROOT, "of passage %d of the corpus (retrieval rank %d,"
+                        + " cosine %.3f)", best.passage().index() + 1, best.retrievalRank(), best.passage().score()));
+                out.println("passage: " + SimilarCommand.forDisplay(best.passage().text()));
+            } else {
+                out.printf(Locale.ROOT, "no answer: none of the %d passages closest to the question answers it (threshold %.3f);"
+                        + " the closest: %s%n", candidates.size(), threshold, SimilarCommand.forDisplay(best.passage().text()));
+            }
         }
         out.flush();
         return 0;
+    }
+
+    private static void printAnswer(PrintWriter out, SquadPredictor.Answer answer, String where) {
+        out.println("answer: " + answer.text());
+        out.printf(Locale.ROOT, "score: %.3f (probability %.3f among the candidates of its passage)%n", answer.score(),
+                answer.probability());
+        out.printf(Locale.ROOT, "span: characters %d-%d %s%n", answer.charStart(), answer.charEnd(), where);
     }
 
     private static String read(Path file) {

@@ -103,7 +103,7 @@ class QaCommandTest {
                 assertTrue(span.matches(), answered.out());
                 assertEquals(lines.get(0).substring("answer: ".length()),
                         CONTEXT.substring(Integer.parseInt(span.group(1)), Integer.parseInt(span.group(2))));
-                assertTrue(lines.get(1).matches("score: -?\\d+\\.\\d{3} \\(probability 0\\.\\d{3} among the candidates\\)"), lines.get(1));
+                assertTrue(lines.get(1).matches("score: -?\\d+\\.\\d{3} \\(probability 0\\.\\d{3} among the candidates of its passage\\)"), lines.get(1));
             } else {
                 assertTrue(lines.get(0).startsWith("no answer: the passage does not seem to answer the question"), answered.out());
             }
@@ -115,6 +115,40 @@ class QaCommandTest {
         CliRun refused = CliRun.of("qa", "--model", run.toString(), "--context", CONTEXT, "--question", "Who helps him?",
                 "--null-threshold", "-1e9");
         assertTrue(refused.out().startsWith("no answer: "), refused.out());
+    }
+
+    @Test
+    void withoutAPassageItRetrievesThenReads() throws Exception {
+        List<String> corpus = List.of("Pasta is boiled in salted water for about ten minutes.", CONTEXT,
+                "The Rhine flows north from the Alps through Basel to the North Sea.");
+        Path corpusFile = Files.write(temp.resolve("corpus.txt"), corpus);
+        // One passage: the retriever (the real all-MiniLM-L6-v2) must pick the one about the game; the tiny reader,
+        // forced to answer, answers from it.
+        CliRun one = CliRun.of("qa", "--model", run.toString(), "--corpus", corpusFile.toString(), "--passages", "1",
+                "--question", "Who is the hero of the game?", "--null-threshold", "1e9");
+        assertEquals(0, one.exitCode(), one.err());
+        Matcher span = Pattern.compile("span: characters (\\d+)-(\\d+) of passage 2 of the corpus \\(retrieval rank 1,"
+                + " cosine 0\\.\\d{3}\\)").matcher(one.outLines().get(2));
+        assertTrue(span.matches(), one.out());
+        assertEquals(one.outLines().get(0), "answer: " + CONTEXT.substring(Integer.parseInt(span.group(1)),
+                Integer.parseInt(span.group(2))));
+        assertEquals("passage: " + SimilarCommand.forDisplay(CONTEXT), one.outLines().get(3));
+
+        // All three read: whichever wins, the span is in the passage the output names.
+        CliRun three = CliRun.of("qa", "--model", run.toString(), "--corpus", corpusFile.toString(),
+                "--question", "Who is the hero of the game?", "--null-threshold", "1e9");
+        assertEquals(0, three.exitCode(), three.err());
+        Matcher where = Pattern.compile("span: characters (\\d+)-(\\d+) of passage (\\d) of the corpus .*").matcher(three.outLines().get(2));
+        assertTrue(where.matches(), three.out());
+        String passage = corpus.get(Integer.parseInt(where.group(3)) - 1);
+        assertEquals(three.outLines().get(0), "answer: " + passage.substring(Integer.parseInt(where.group(1)),
+                Integer.parseInt(where.group(2))));
+
+        CliRun none = CliRun.of("qa", "--model", run.toString(), "--corpus", corpusFile.toString(),
+                "--question", "Who is the hero of the game?", "--null-threshold", "-1e9");
+        assertEquals(0, none.exitCode(), none.err());
+        assertEquals(List.of("no answer: none of the 3 passages closest to the question answers it (threshold -1000000000.000);"
+                + " the closest: " + SimilarCommand.forDisplay(CONTEXT)), none.outLines());
     }
 
     @Test
@@ -134,7 +168,15 @@ class QaCommandTest {
         CliRun twoPassages = CliRun.of("qa", "--model", run.toString(), "--context", CONTEXT, "--context-file", "x.txt",
                 "--question", "Who?");
         assertEquals(2, twoPassages.exitCode());
-        assertTrue(twoPassages.err().startsWith("glossa: give the passage with exactly one of --context and --context-file"));
+        assertTrue(twoPassages.err().startsWith("glossa: give the passage with one of --context and --context-file, not both"));
+
+        CliRun passageAndCorpus = CliRun.of("qa", "--model", run.toString(), "--context", CONTEXT, "--corpus", "x.txt",
+                "--question", "Who?");
+        assertEquals(2, passageAndCorpus.exitCode());
+        assertTrue(passageAndCorpus.err().startsWith("glossa: --corpus is searched when no passage is given"), passageAndCorpus.err());
+        CliRun noPassages = CliRun.of("qa", "--model", run.toString(), "--passages", "0", "--question", "Who?");
+        assertEquals(2, noPassages.exitCode());
+        assertTrue(noPassages.err().startsWith("glossa: --passages must be at least 1, got 0"), noPassages.err());
 
         CliRun encoderOnly = CliRun.of("qa", "--model", encoder.toString(), "--context", CONTEXT, "--question", "Who?");
         assertEquals(1, encoderOnly.exitCode());

@@ -133,7 +133,7 @@ class ClassifyCommandTest {
 
         CliRun pooling = CliRun.of("classify", "train", "--pooling", "max", "--model", model);
         assertEquals(2, pooling.exitCode(), "a usage error");
-        assertTrue(pooling.err().startsWith("glossa: --pooling must be cls or mean, got 'max'\n"), pooling.err());
+        assertTrue(pooling.err().startsWith("glossa: --pooling must be auto, cls or mean, got 'max'\n"), pooling.err());
     }
 
     static void assertError(String expected, String... args) {

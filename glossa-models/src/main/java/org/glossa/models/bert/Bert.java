@@ -50,6 +50,11 @@ public final class Bert {
     /** The prefix HF's task models ({@code BertForQuestionAnswering}, …) put before the encoder's names. */
     public static final String PREFIX = "bert.";
 
+    /** Whether a checkpoint holds a pooler, named as in BertModel or under a task model's {@code bert.} prefix. */
+    static boolean hasPoolerWeights(SafeTensorsFile file) {
+        return file.names().contains("pooler.dense.weight") || file.names().contains(PREFIX + "pooler.dense.weight");
+    }
+
     /** {@code modelDir/model.safetensors}, or a one-line error when it is missing. */
     static Path weightsFile(Path modelDir) {
         Path weights = modelDir.resolve("model.safetensors");
@@ -304,7 +309,7 @@ public final class Bert {
             Path weights = modelDir.resolve("model.safetensors");
             boolean hasPooler;
             try (SafeTensorsFile file = SafeTensors.open(weights)) {
-                hasPooler = file.names().contains("pooler.dense.weight") || file.names().contains("bert.pooler.dense.weight");
+                hasPooler = hasPoolerWeights(file);
             }
             Model model = new Model(config, hasPooler);
             Weights.load(model, weights, PREFIX, Set.of());
@@ -503,6 +508,13 @@ public final class Bert {
             dropout = head.classifierDropout() != null ? head.classifierDropout() : config.hiddenDropoutProb();
         }
 
+        /** Whether the BERT directory's weights include a trained [CLS] pooler ({@code [bert.]pooler.dense.weight}). */
+        public static boolean encoderHasPooler(Path encoderDir) {
+            try (SafeTensorsFile file = SafeTensors.open(weightsFile(encoderDir))) {
+                return hasPoolerWeights(file);
+            }
+        }
+
         /**
          * A new classifier on a pretrained encoder: any BERT directory, names with or without {@code bert.}, its
          * task head if it has one (e.g. {@code classifier.*}) dropped. The classifier, and the pooler when the
@@ -521,7 +533,7 @@ public final class Bert {
                         others.add(bare);
                     }
                 }
-                hasPooler = file.names().contains("pooler.dense.weight") || file.names().contains("bert.pooler.dense.weight");
+                hasPooler = hasPoolerWeights(file);
             }
             boolean newPooler = head.pooling() == Pooling.CLS && !hasPooler;
             if (hasPooler && head.pooling() == Pooling.MEAN) {

@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.glossa.core.GlossaException;
+import org.glossa.models.bert.Bert;
+import org.glossa.models.bert.Bert.SequenceClassification.Pooling;
 import org.glossa.nn.Tensors;
 import org.glossa.nn.train.MetricsLog;
 import org.glossa.nn.train.TrainConfig.Precision;
@@ -107,6 +110,19 @@ class ClassifyTrainingTest {
         TextClassifier.Prediction first = reloaded.predict(examples).get(0);
         assertEquals(examples.get(0).labels().get(0), first.label());
         assertTrue(first.probability() > 0.5);
+    }
+
+    @Test
+    void autoPoolingIsClsThroughATrainedPoolerElseMean() throws IOException {
+        Path withPooler = Files.createDirectories(dir.resolve("with-pooler"));
+        torch.manual_seed(1);
+        new Bert.Model(TinyBert.CONFIG, true).save(withPooler);
+        ClassifyTraining.Options defaults = ClassifyTraining.Options.defaults(dir, dir, tiny);
+        assertEquals(ClassifyTraining.AUTO_POOLING, defaults.pooling());
+        assertEquals(Pooling.MEAN, defaults.resolvedPooling(), "no pooler in the encoder (as in all-MiniLM-L6-v2)");
+        assertEquals(Pooling.CLS, defaults.with("model", withPooler.toString()).resolvedPooling());
+        assertEquals(Pooling.CLS, defaults.with("pooling", "cls").resolvedPooling(), "asked for: a new pooler");
+        assertEquals(Pooling.MEAN, defaults.with(Map.of("model", withPooler.toString(), "pooling", "mean")).resolvedPooling());
     }
 
     @Test

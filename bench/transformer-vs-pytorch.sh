@@ -6,20 +6,23 @@
 # side runs the batches once to warm up and once timed; the figures are of the timed pass.
 #
 # Usage: bench/transformer-vs-pytorch.sh [steps=20] [threads=2]
-# Environment: WORK (default ${TMPDIR:-/tmp}/glossa-bench-transformer), OMP_WAIT_POLICY (default passive: libtorch's
-# OpenMP threads otherwise spin between kernels, which on a shared machine costs both sides much of their time).
+# Environment: WORK (default ${TMPDIR:-/tmp}/glossa-bench-transformer), OMP_WAIT_POLICY or GOMP_SPINCOUNT
+# (default GOMP_SPINCOUNT=10000 for both sides, as ./glossa sets it; OMP_WAIT_POLICY=passive on a shared machine).
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 steps="${1:-20}"
 threads="${2:-2}"
 work="${WORK:-${TMPDIR:-/tmp}/glossa-bench-transformer}"
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+# As ./glossa: a short OpenMP spin unless the caller chose (docs/BENCHMARKS.md, "OpenMP waiting").
+if [[ -z "${OMP_WAIT_POLICY:-}" && -z "${GOMP_SPINCOUNT:-}" ]]; then
+    export GOMP_SPINCOUNT=10000
+fi
 python=/usr/bin/python3
 
 "$python" -c 'import torch' 2>/dev/null \
     || { echo "transformer-vs-pytorch: torch is not importable by $python (Debian: apt-get install python3-torch)" >&2; exit 1; }
 mkdir -p "$work"
-echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), torch $("$python" -c 'import torch; print(torch.__version__)'), $threads threads, $steps batches, OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), torch $("$python" -c 'import torch; print(torch.__version__)'), $threads threads, $steps batches, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-} GOMP_SPINCOUNT=${GOMP_SPINCOUNT:-}"
 (cd "$root" && "$root/bench/java-bench.sh" TransformerStepTiming -Xmx6g -- "$work" "$steps" "$threads") | tee "$work/glossa.txt"
 for precision in fp32 bf16; do
     "$python" "$root/bench/python/torch_transformer.py" "$work/batches.json" --threads "$threads" --precision "$precision"

@@ -1,11 +1,10 @@
 """PyTorch's side of bench/classify-throughput.sh (a benchmark helper, not part of Glossa).
 
 Fine-tuning steps of a BERT classifier the size of all-MiniLM-L6-v2 (6 layers x 384, 12 heads, feed-forward 1536,
-vocabulary 30522, dropout 0.1, pooler + linear classifier over 2 labels), built from torch.nn modules (HF
-transformers is not installed): word + position + token-type embeddings, LayerNorm, dropout, six post-LN
-nn.TransformerEncoderLayer(gelu), tanh pooler on [CLS]. On the batches Glossa wrote (token ids, no padding), each
+vocabulary 30522, dropout 0.1, pooler + linear classifier over 2 labels): torch_bert's BERT from torch.nn modules
+with a tanh pooler on [CLS]. On the batches Glossa wrote (token ids, no padding), each
 padded here to its own longest sentence with a key-padding mask. One step: forward, cross-entropy, backward, clipping
-at 1.0, AdamW (lr 2e-5, eps 1e-8, weight decay 0.01 except biases and LayerNorm), zero_grad. For fp32 and then bf16
+at 1.0, AdamW (lr 5e-5 as glossa classify's default, eps 1e-8, weight decay 0.01 except biases and LayerNorm), zero_grad. For fp32 and then bf16
 autocast, one pass over the batches warms up and the next one is timed.
 
 Usage: python3 torch_classify.py BATCHES_JSON [threads=2]   (prints one JSON line per precision)
@@ -17,56 +16,34 @@ import time
 import torch
 from torch import nn
 
+from torch_bert import Bert, adamw, padded
 
-class Classifier(nn.Module):
+
+class Classifier(Bert):
+    """torch_bert's BERT with HF's BertForSequenceClassification head: tanh pooler on [CLS], dropout, linear."""
+
     def __init__(self, vocab=30522, hidden=384, layers=6, heads=12, ffn=1536, positions=512, dropout=0.1, labels=2):
-        super().__init__()
-        self.word = nn.Embedding(vocab, hidden)
-        self.position = nn.Embedding(positions, hidden)
-        self.token_type = nn.Embedding(2, hidden)
-        self.norm = nn.LayerNorm(hidden, eps=1e-12)
-        self.dropout = nn.Dropout(dropout)
-        layer = nn.TransformerEncoderLayer(hidden, heads, ffn, dropout, activation="gelu", layer_norm_eps=1e-12,
-                                           batch_first=True, norm_first=False)
-        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        super().__init__(vocab, hidden, layers, heads, ffn, positions, dropout)
         self.pooler = nn.Linear(hidden, hidden)
         self.classifier = nn.Linear(hidden, labels)
 
     def forward(self, ids, mask):
-        positions = torch.arange(ids.shape[1]).unsqueeze(0)
-        x = self.word(ids) + self.position(positions) + self.token_type(torch.zeros_like(ids))
-        x = self.dropout(self.norm(x))
-        x = self.encoder(x, src_key_padding_mask=~mask)  # True marks padding
-        pooled = torch.tanh(self.pooler(x[:, 0]))
-        return self.classifier(self.dropout(pooled))
-
-
-def padded(batch):
-    """Pads the batch's sentences to its longest: ids (B, T) with 0, mask (B, T) True for real tokens."""
-    rows = batch["ids"]
-    width = max(len(r) for r in rows)
-    ids = torch.zeros(len(rows), width, dtype=torch.long)
-    mask = torch.zeros(len(rows), width, dtype=torch.bool)
-    for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r)
-        mask[i, :len(r)] = True
-    return ids, mask, torch.tensor(batch["labels"])
+        pooled = torch.tanh(self.pooler(self.encode(ids, mask)[:, 0]))  # (B, H)
+        return self.classifier(self.dropout(pooled))  # (B, labels)
 
 
 def run(batches, bf16):
     torch.manual_seed(42)
     model = Classifier()
     model.train()
-    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "norm" in n)]
-    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "norm" in n]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                                  lr=2e-5, eps=1e-8)
+    optimizer = adamw(model, lr=5e-5)
     seconds = []
     losses = []
     for rep in range(2):
         start = time.perf_counter()
         for batch in batches:
-            ids, mask, labels = padded(batch)
+            ids, mask = padded(batch["ids"])
+            labels = torch.tensor(batch["labels"])
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 logits = model(ids, mask)
             loss = nn.functional.cross_entropy(logits.float(), labels)

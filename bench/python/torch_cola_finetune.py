@@ -2,10 +2,8 @@
 of Glossa). It answers one question: with the same weights, data and recipe, does an independent implementation
 reach a better CoLA dev MCC than `glossa classify train`?
 
-The model is bench/python/torch_classify.py's BERT built from torch.nn modules (imported, not copied), with two
-changes that make it HF's BertForSequenceClassification: no dropout between the feed-forward GELU and its output
-projection (nn.TransformerEncoderLayer has one there, BERT does not), and either HF's [CLS] pooler or mean pooling
-over the real tokens. The encoder's weights are read from the imported model.safetensors (parsed here: an 8-byte
+The model is bench/python/torch_classify.py's classifier on torch_bert's BERT from torch.nn modules (imported, not
+copied), with either HF's [CLS] pooler or mean pooling over the real tokens. The encoder's weights are read from the imported model.safetensors (parsed here: an 8-byte
 little-endian header size, a JSON header, raw little-endian data) under HF's names. The new head (classifier, and
 the pooler for [CLS] pooling: this checkpoint has none) is drawn from N(0, 0.02) with zero biases, as HF does.
 
@@ -38,6 +36,7 @@ from torch import nn
 from sklearn.metrics import accuracy_score, matthews_corrcoef
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_bert import adamw, padded  # noqa: E402
 from torch_classify import Classifier  # noqa: E402  (the shared BERT from torch.nn modules)
 
 CHECK_TOLERANCE = 1e-4
@@ -83,18 +82,9 @@ class MiniLmClassifier(Classifier):
         if config.get("hidden_act") != "gelu" or config.get("type_vocab_size") != 2 \
                 or config.get("attention_probs_dropout_prob") != config["hidden_dropout_prob"]:
             sys.exit(f"config.json: this reference only builds BERTs with gelu, 2 token types and one dropout rate")
-        for layer in self.encoder.layers:
-            layer.dropout = nn.Identity()  # BERT: output.dense(gelu(intermediate.dense(x))), no dropout between
         self.pooling = pooling
         if pooling == "mean":
             self.pooler = None  # not part of the model, so neither trained nor decayed
-
-    def encode(self, ids, mask):
-        """ids, mask (B, T), mask True on real tokens → last hidden state (B, T, H)."""
-        positions = torch.arange(ids.shape[1]).unsqueeze(0)
-        x = self.word(ids) + self.position(positions) + self.token_type(torch.zeros_like(ids))
-        x = self.dropout(self.norm(x))
-        return self.encoder(x, src_key_padding_mask=~mask)  # True marks padding
 
     @staticmethod
     def mean_pool(hidden, mask):
@@ -172,17 +162,6 @@ def load_pretrained(model, tensors, seed):
     return new
 
 
-def padded(rows):
-    """Pads token-id rows to the longest: ids (B, T) with 0 ([PAD]), mask (B, T) True on real tokens."""
-    width = max(len(r) for r in rows)
-    ids = torch.zeros(len(rows), width, dtype=torch.long)
-    mask = torch.zeros(len(rows), width, dtype=torch.bool)
-    for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r)
-        mask[i, :len(r)] = True
-    return ids, mask
-
-
 def check_loading(model, check):
     """Our fp32 sentence vectors against ONNX Runtime's and Glossa's, in eval mode; stops the script on a mismatch."""
     ids, mask = padded(check["ids"])
@@ -249,11 +228,7 @@ def fine_tune(data, config, tensors, args, seed, out):
     check_loading(model, data["check"])
     model.train()
 
-    named = [(n, p) for n, p in model.named_parameters()]
-    no_decay = [p for n, p in named if n.endswith("bias") or "norm" in n]  # biases and LayerNorm (norm, norm1, norm2)
-    decay = [p for n, p in named if not (n.endswith("bias") or "norm" in n)]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, eps=1e-8)
+    optimizer = adamw(model, args.lr, args.weight_decay)
     train = data["train"]
     count = len(train["ids"])
     per_epoch = math.ceil(count / args.batch_size)

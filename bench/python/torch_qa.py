@@ -1,9 +1,8 @@
 """PyTorch's side of bench/squad-throughput.sh (a benchmark helper, not part of Glossa).
 
 A BERT question-answering model the size of all-MiniLM-L6-v2 (6 layers x 384, 12 heads, feed-forward 1536, GELU,
-vocabulary 30522, 512 positions, dropout 0.1) built from torch.nn modules (HF transformers is not installed): word +
-position + token-type embeddings, LayerNorm, dropout, six post-LN nn.TransformerEncoderLayer(gelu), and a
-qa_outputs linear layer giving a start and an end logit per token (HF's BertForQuestionAnswering). Random weights:
+vocabulary 30522, 512 positions, dropout 0.1): torch_bert's BERT from torch.nn modules and a qa_outputs linear
+layer giving a start and an end logit per token (HF's BertForQuestionAnswering). Random weights:
 only the time counts.
 
 It runs the very batches Glossa wrote (already padded: input ids, token types, attention mask, start and end
@@ -13,12 +12,11 @@ positions), with the same settings as `glossa squad train`:
   over every parameter but the word embeddings (requires_grad False, as Glossa freezes them), zero_grad;
 - prediction: the "predict" batches (as Glossa's SquadPredictor makes them) in eval mode under
   torch.inference_mode(); the start and end logits end up in fp32. nn.TransformerEncoderLayer's fused inference
-  path is kept out (see QuestionAnswering), so the figures are of the standard modules.
+  path is kept out (see torch_bert), so the figures are of the standard modules.
 fp32 and bf16 autocast each; every measurement runs its batches once to warm up, then once timed.
 
 Usage: python3 torch_qa.py BATCHES_JSON [threads=2]   (prints one JSON line per phase and precision)
 """
-import functools
 import json
 import sys
 import time
@@ -26,32 +24,19 @@ import time
 import torch
 from torch import nn
 
+from torch_bert import Bert, adamw
 
-class QuestionAnswering(nn.Module):
-    def __init__(self, vocab=30522, hidden=384, layers=6, heads=12, ffn=1536, positions=512, dropout=0.1):
+
+class QuestionAnswering(Bert):
+    """torch_bert's BERT with HF's BertForQuestionAnswering head: qa_outputs, a start and an end logit per token."""
+
+    def __init__(self):
         super().__init__()
-        self.word = nn.Embedding(vocab, hidden)
-        self.position = nn.Embedding(positions, hidden)
-        self.token_type = nn.Embedding(2, hidden)
-        self.norm = nn.LayerNorm(hidden, eps=1e-12)
-        self.dropout = nn.Dropout(dropout)
-        # GELU through a partial: the same function, but nn.TransformerEncoderLayer only recognises F.gelu itself for its
-        # fused inference "fast path" (torch._transformer_encoder_layer_fwd). That path is not HF BERT's, differs from
-        # the training forward, and in torch 1.13 breaks under CPU autocast (it checks only CUDA's autocast and fails
-        # on mixed dtypes), so both precisions run the standard modules, as HF's BertForQuestionAnswering would.
-        layer = nn.TransformerEncoderLayer(hidden, heads, ffn, dropout, activation=functools.partial(nn.functional.gelu),
-                                           layer_norm_eps=1e-12, batch_first=True, norm_first=False)
-        # No nested tensors: padding is computed as Glossa computes it, so both sides do the same work.
-        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
-        self.qa_outputs = nn.Linear(hidden, 2)
+        self.qa_outputs = nn.Linear(self.word.embedding_dim, 2)
 
     def forward(self, ids, types, mask):
         """ids, types, mask: int64 (B, T) -> start and end logits (B, T) in fp32."""
-        positions = torch.arange(ids.shape[1]).unsqueeze(0)  # (1, T)
-        x = self.word(ids) + self.position(positions) + self.token_type(types)  # (B, T, H)
-        x = self.dropout(self.norm(x))
-        x = self.encoder(x, src_key_padding_mask=mask == 0)  # True marks padding
-        logits = self.qa_outputs(x).float()  # (B, T, 2)
+        logits = self.qa_outputs(self.encode(ids, mask, types)).float()  # (B, T, 2)
         return logits[..., 0].contiguous(), logits[..., 1].contiguous()
 
 
@@ -81,12 +66,8 @@ def features(batches):
 def train(batches, bf16):
     model = model_for()
     model.train()
-    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    decay = [p for n, p in named if not (n.endswith("bias") or "norm" in n)]
-    no_decay = [p for n, p in named if n.endswith("bias") or "norm" in n]
-    trainable = [p for _, p in named]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                                  lr=5e-5, eps=1e-8)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = adamw(model, lr=5e-5)
     seconds = []
     losses = []
     for rep in range(2):

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
-import org.glossa.core.GlossaHome;
 import org.glossa.core.onnx.MiniLm;
 import org.glossa.models.bert.SentenceEmbedder;
 import org.glossa.tasks.search.RetrieveThenRead;
@@ -115,7 +114,7 @@ final class QaCommand implements Callable<Integer> {
             List<RetrieveThenRead.Candidate> candidates;
             try (SentenceEmbedder retriever = SentenceEmbedder.load(MiniLm.ensureImported(), precision)) {
                 SemanticSearch search = SemanticSearch.index(retriever, texts, true,
-                        GlossaHome.dir().resolve("cache").resolve("embeddings"));
+                        SemanticSearch.defaultCacheDir());
                 candidates = RetrieveThenRead.answer(search, predictor, question, passages, options);
             }
             RetrieveThenRead.Candidate best = candidates.get(0);

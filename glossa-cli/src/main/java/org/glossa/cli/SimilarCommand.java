@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.glossa.core.GlossaHome;
 import org.glossa.models.bert.SentenceEmbedder;
 import org.glossa.tasks.search.SemanticSearch;
 import picocli.CommandLine.Command;
@@ -54,7 +53,7 @@ final class SimilarCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (SentenceEmbedder embedder = model.load()) {
             SemanticSearch search = SemanticSearch.index(embedder, texts, true,
-                    noCache ? null : GlossaHome.dir().resolve("cache").resolve("embeddings"));
+                    noCache ? null : SemanticSearch.defaultCacheDir());
             for (int q = 0; q < queries.size(); q++) {
                 out.println((q == 0 ? "" : "\n") + "query: " + queries.get(q));
                 int rank = 1;

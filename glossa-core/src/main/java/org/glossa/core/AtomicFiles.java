@@ -2,10 +2,14 @@ package org.glossa.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Predicate;
 
 /**
  * Writes files and directories so that readers never see half of them: the content goes to a
@@ -47,6 +51,27 @@ public final class AtomicFiles {
                 deleteRecursively(target.toAbsolutePath());
             }
         });
+    }
+
+    /**
+     * Runs {@code maker} to create {@code target} unless {@code complete} already holds for it. Processes doing the
+     * same wait on each other on a lock file beside the target and check again once they hold it, so the maker runs
+     * once; it should make the target appear atomically (e.g. with {@link #writeDirectory}). Threads of one JVM must
+     * not call this for the same target at once (file locks belong to the JVM): callers are {@code synchronized}.
+     */
+    public static void createOnce(Path target, Predicate<Path> complete, PathWriter maker) throws IOException {
+        if (complete.test(target)) {
+            return;
+        }
+        Path absolute = target.toAbsolutePath();
+        Path lockFile = absolute.resolveSibling("." + absolute.getFileName() + ".lock");
+        Files.createDirectories(absolute.getParent());
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            if (!complete.test(target)) { // another process may have finished while we waited
+                maker.write(target);
+            }
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {

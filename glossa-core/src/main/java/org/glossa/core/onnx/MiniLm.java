@@ -2,11 +2,8 @@ package org.glossa.core.onnx;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
@@ -44,19 +41,8 @@ public final class MiniLm {
      * the conversion runs once; the directory itself appears atomically, complete or not at all.
      */
     public static synchronized Path ensureImported(Path modelDir) {
-        if (isComplete(modelDir)) {
-            return modelDir;
-        }
-        Path absolute = modelDir.toAbsolutePath();
-        Path lockFile = absolute.resolveSibling("." + absolute.getFileName() + ".lock");
         try {
-            Files.createDirectories(absolute.getParent());
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = channel.lock()) {
-                if (!isComplete(modelDir)) {  // another process may have finished while we waited
-                    importFromClassPath(modelDir);
-                }
-            }
+            AtomicFiles.createOnce(modelDir, MiniLm::isComplete, MiniLm::importFromClassPath);
         } catch (IOException e) {
             throw new GlossaException("cannot import " + MODEL_NAME + " into " + modelDir + ": "
                     + AtomicFiles.describe(e), e);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.glossa.core.GlossaException;
+import org.glossa.core.GlossaHome;
 import org.glossa.core.Progress;
 import org.glossa.models.bert.SentenceEmbedder;
 
@@ -55,6 +56,11 @@ public final class SemanticSearch {
      */
     public static SemanticSearch index(SentenceEmbedder embedder, List<String> texts, boolean showProgress) {
         return index(embedder, texts, showProgress, null);
+    }
+
+    /** Where the commands keep corpus vectors: {@code $GLOSSA_HOME/cache/embeddings}. */
+    public static Path defaultCacheDir() {
+        return GlossaHome.dir().resolve("cache").resolve("embeddings");
     }
 
     /**

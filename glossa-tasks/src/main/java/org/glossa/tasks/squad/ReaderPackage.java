@@ -52,7 +52,6 @@ public final class ReaderPackage {
     /** The manifest file of a reader directory. */
     public static final String MANIFEST = "reader.json";
     public static final String FORMAT = "glossa-qa-reader";
-    public static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
     /** The same tensor's name in the imported MiniLM encoder directory (no {@code bert.} prefix). */
     static final String BASE_WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
     private static final String WEIGHTS = "model.safetensors";
@@ -107,7 +106,7 @@ public final class ReaderPackage {
         checkSameTokenizer(qaModelDir.resolve(TOKENIZER), base.resolve(TOKENIZER));
 
         Map<String, Tensor> parameters = model.namedParameters();
-        Tensor wordEmbeddings = parameters.get(WORD_EMBEDDINGS);
+        Tensor wordEmbeddings = parameters.get(SquadTraining.WORD_EMBEDDINGS);
         float[] fineTuned = Tensors.toFloats(wordEmbeddings);
         String baseHash;
         float[] original;
@@ -135,7 +134,7 @@ public final class ReaderPackage {
         double[] errors = new double[2];
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (var entry : parameters.entrySet()) {
-                if (entry.getKey().equals(WORD_EMBEDDINGS)) {
+                if (entry.getKey().equals(SquadTraining.WORD_EMBEDDINGS)) {
                     continue;
                 }
                 try (PointerScope scope = new PointerScope()) {
@@ -158,7 +157,7 @@ public final class ReaderPackage {
         manifest.put("null_threshold", options.nullThreshold());
         manifest.put("dtype", dtype.name());
         ObjectNode embeddings = manifest.putObject("word_embeddings");
-        embeddings.put("parameter", WORD_EMBEDDINGS);
+        embeddings.put("parameter", SquadTraining.WORD_EMBEDDINGS);
         embeddings.put("base", MiniLm.MODEL_NAME);
         embeddings.put("base_parameter", BASE_WORD_EMBEDDINGS);
         embeddings.put("sha256", baseHash);
@@ -213,12 +212,12 @@ public final class ReaderPackage {
                         + " has " + haveHash + ": this reader was packed from a different base");
             }
             for (String stored : weights.names()) {
-                if (!parameters.containsKey(stored) || stored.equals(WORD_EMBEDDINGS)) {
+                if (!parameters.containsKey(stored) || stored.equals(SquadTraining.WORD_EMBEDDINGS)) {
                     throw new GlossaException(readerDir.resolve(WEIGHTS) + ": unexpected parameter '" + stored + "'");
                 }
             }
             for (var entry : parameters.entrySet()) {
-                boolean fromBase = entry.getKey().equals(WORD_EMBEDDINGS);
+                boolean fromBase = entry.getKey().equals(SquadTraining.WORD_EMBEDDINGS);
                 if (!fromBase && !weights.contains(entry.getKey())) {
                     throw new GlossaException(readerDir.resolve(WEIGHTS) + ": parameter '" + entry.getKey() + "' is missing");
                 }
@@ -268,10 +267,13 @@ public final class ReaderPackage {
         return new TensorData(data.dtype(), data.shape(), bytes);
     }
 
-    static String sha256(ByteBuffer bytes) {
+    /** The SHA-256 of the bytes of {@code parts}, one after the other, in hex. */
+    static String sha256(ByteBuffer... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes);
+            for (ByteBuffer part : parts) {
+                digest.update(part.duplicate()); // the caller's position stays where it was
+            }
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);

@@ -2,14 +2,9 @@ package org.glossa.tasks.squad;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.glossa.core.AtomicFiles;
 import org.glossa.core.GlossaException;
@@ -43,35 +38,20 @@ public final class ShippedReader {
             throw new GlossaException("this build of Glossa carries no question-answering reader: pass --model DIR (a model"
                     + " fine-tuned with 'glossa squad train', or a reader made with 'glossa squad pack')");
         }
-        byte[][] contents = new byte[FILES.size()][];
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        ByteBuffer[] contents = new ByteBuffer[FILES.size()];
         for (int i = 0; i < FILES.size(); i++) {
-            contents[i] = resource(FILES.get(i));
-            sha256.update(contents[i]);
+            contents[i] = ByteBuffer.wrap(resource(FILES.get(i)));
         }
-        String version = HexFormat.of().formatHex(sha256.digest()).substring(0, 12);
+        String version = ReaderPackage.sha256(contents).substring(0, 12);
         Path dir = GlossaHome.dir().resolve("models").resolve(NAME + "-" + version).toAbsolutePath();
-        if (Files.isRegularFile(dir.resolve(ReaderPackage.MANIFEST))) {
-            return dir; // the directory appears by a rename: a manifest means a complete copy
-        }
-        Path lockFile = dir.resolveSibling("." + dir.getFileName() + ".lock");
         try {
-            Files.createDirectories(dir.getParent());
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = channel.lock()) {
-                if (!Files.isRegularFile(dir.resolve(ReaderPackage.MANIFEST))) { // another process may have done it
-                    AtomicFiles.writeDirectory(dir, partial -> {
+            // The directory appears by a rename: a manifest means a complete copy.
+            AtomicFiles.createOnce(dir, d -> Files.isRegularFile(d.resolve(ReaderPackage.MANIFEST)),
+                    target -> AtomicFiles.writeDirectory(target, partial -> {
                         for (int i = 0; i < FILES.size(); i++) {
-                            Files.write(partial.resolve(FILES.get(i)), contents[i]);
+                            Files.write(partial.resolve(FILES.get(i)), contents[i].array());
                         }
-                    });
-                }
-            }
+                    }));
         } catch (IOException e) {
             throw new GlossaException("cannot extract the shipped reader into " + dir + ": " + AtomicFiles.describe(e), e);
         }

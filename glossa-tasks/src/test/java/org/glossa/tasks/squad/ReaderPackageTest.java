@@ -87,7 +87,7 @@ class ReaderPackageTest {
         System.out.printf("reader: %,d bytes%n", size); // measured 21.7 MB
         assertTrue(size <= 25_000_000, "reader is " + size + " bytes");
         try (SafeTensorsFile weights = SafeTensors.open(reader.resolve("model.safetensors"))) {
-            assertFalse(weights.contains(ReaderPackage.WORD_EMBEDDINGS));
+            assertFalse(weights.contains(SquadTraining.WORD_EMBEDDINGS));
             assertTrue(weights.contains("qa_outputs.weight"));
             for (String name : weights.names()) {
                 assertEquals(packed.dtype(), weights.info(name).dtype(), name);

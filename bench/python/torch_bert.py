@@ -8,6 +8,7 @@ itself for its fused inference "fast path", which is not BERT's computation and 
 autocast (it checks only CUDA's autocast and fails on mixed dtypes).
 """
 import functools
+import time
 
 import torch
 from torch import nn
@@ -55,3 +56,23 @@ def padded(rows):
         ids[i, :len(r)] = torch.tensor(r)
         mask[i, :len(r)] = True
     return ids, mask
+
+
+def optimizer_step(loss, model, optimizer):
+    """backward, clipping the gradient norm at 1.0, AdamW's step, zero_grad; the loss as a float."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss.item()
+
+
+def timed_passes(batches, step):
+    """step(batch) over the batches twice, a warm-up pass then the timed one: the seconds of each and step's results."""
+    seconds, results = [], []
+    for _ in range(2):
+        start = time.perf_counter()
+        for batch in batches:
+            results.append(step(batch))
+        seconds.append(time.perf_counter() - start)
+    return seconds, results

@@ -11,12 +11,11 @@ Usage: python3 torch_classify.py BATCHES_JSON [threads=2]   (prints one JSON lin
 """
 import json
 import sys
-import time
 
 import torch
 from torch import nn
 
-from torch_bert import Bert, adamw, padded
+from torch_bert import Bert, adamw, optimizer_step, padded, timed_passes
 
 
 class Classifier(Bert):
@@ -37,22 +36,14 @@ def run(batches, bf16):
     model = Classifier()
     model.train()
     optimizer = adamw(model, lr=5e-5)
-    seconds = []
-    losses = []
-    for rep in range(2):
-        start = time.perf_counter()
-        for batch in batches:
-            ids, mask = padded(batch["ids"])
-            labels = torch.tensor(batch["labels"])
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                logits = model(ids, mask)
-            loss = nn.functional.cross_entropy(logits.float(), labels)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            losses.append(loss.item())
-        seconds.append(time.perf_counter() - start)
+
+    def step(batch):
+        ids, mask = padded(batch["ids"])
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(ids, mask)
+        return optimizer_step(nn.functional.cross_entropy(logits.float(), torch.tensor(batch["labels"])), model, optimizer)
+
+    seconds, losses = timed_passes(batches, step)
     examples = sum(len(b["labels"]) for b in batches)
     return {"precision": "bf16" if bf16 else "fp32", "examples_per_s": examples / seconds[1],
             "warmup_examples_per_s": examples / seconds[0], "first_loss": losses[0], "last_loss": losses[-1]}

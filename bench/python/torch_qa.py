@@ -19,12 +19,11 @@ Usage: python3 torch_qa.py BATCHES_JSON [threads=2]   (prints one JSON line per 
 """
 import json
 import sys
-import time
 
 import torch
 from torch import nn
 
-from torch_bert import Bert, adamw
+from torch_bert import Bert, adamw, optimizer_step, timed_passes
 
 
 class QuestionAnswering(Bert):
@@ -66,24 +65,16 @@ def features(batches):
 def train(batches, bf16):
     model = model_for()
     model.train()
-    trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = adamw(model, lr=5e-5)
-    seconds = []
-    losses = []
-    for rep in range(2):
-        start = time.perf_counter()
-        for batch in batches:
-            ids, types, mask, starts, ends = tensors(batch, "input_ids", "token_type_ids", "attention_mask",
-                                                     "start_positions", "end_positions")
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                start_logits, end_logits = model(ids, types, mask)
-            loss = qa_loss(start_logits, end_logits, starts, ends)  # fp32, outside autocast
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            losses.append(loss.item())
-        seconds.append(time.perf_counter() - start)
+
+    def step(batch):
+        ids, types, mask, starts, ends = tensors(batch, "input_ids", "token_type_ids", "attention_mask",
+                                                 "start_positions", "end_positions")
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            start_logits, end_logits = model(ids, types, mask)
+        return optimizer_step(qa_loss(start_logits, end_logits, starts, ends), model, optimizer)  # loss in fp32
+
+    seconds, losses = timed_passes(batches, step)
     n = features(batches)
     return {"phase": "train", "precision": "bf16" if bf16 else "fp32", "features_per_s": n / seconds[1],
             "warmup_features_per_s": n / seconds[0], "first_loss": losses[0], "last_loss": losses[-1]}
@@ -92,15 +83,14 @@ def train(batches, bf16):
 def predict(batches, bf16):
     model = model_for()
     model.eval()
-    seconds = []
-    for rep in range(2):
-        start = time.perf_counter()
-        with torch.inference_mode():
-            for batch in batches:
-                ids, types, mask = tensors(batch, "input_ids", "token_type_ids", "attention_mask")
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                    start_logits, end_logits = model(ids, types, mask)
-        seconds.append(time.perf_counter() - start)
+
+    def step(batch):
+        ids, types, mask = tensors(batch, "input_ids", "token_type_ids", "attention_mask")
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            model(ids, types, mask)
+
+    with torch.inference_mode():
+        seconds, _ = timed_passes(batches, step)
     n = features(batches)
     return {"phase": "predict", "precision": "bf16" if bf16 else "fp32", "features_per_s": n / seconds[1],
             "warmup_features_per_s": n / seconds[0]}

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -38,8 +39,9 @@ import org.glossa.nn.Tensors;
  * from its jar; every other weight is stored in 16 bits (F16 or BF16, whichever loses less on these weights).
  *
  * <p>A reader directory holds {@code config.json}, {@code model.safetensors} (16-bit, no word embeddings),
- * {@value #MANIFEST} (the null threshold to predict with, the storage dtype and the base whose word embeddings
- * complete the model, identified by the sha256 of their F32 bytes) and a model card {@code README.md}.
+ * {@value #MANIFEST} (the null threshold to predict with, the storage dtype, the base whose word embeddings
+ * complete the model, identified by the sha256 of their F32 bytes, and the sha256 of each other file) and a model
+ * card {@code README.md}.
  * The tokenizer is the base's {@code tokenizer.json}; packing refuses a model whose tokenizer differs from it.
  *
  * <p>Caveat: fine-tuning updates the word embeddings too, so the loaded reader has the base's embeddings, not
@@ -55,6 +57,9 @@ public final class ReaderPackage {
     /** The same tensor's name in the imported MiniLM encoder directory (no {@code bert.} prefix). */
     static final String BASE_WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
     private static final String WEIGHTS = "model.safetensors";
+    static final String MODEL_CARD = "README.md";
+    /** The files beside the manifest, whose sha256 it records under {@code files}. */
+    static final List<String> PACKED_FILES = List.of(HfConfig.FILE_NAME, WEIGHTS, MODEL_CARD);
     private static final String TOKENIZER = "tokenizer.json";
 
     /**
@@ -171,8 +176,13 @@ public final class ReaderPackage {
         AtomicFiles.writeDirectory(outDir, dir -> {
             model.writeConfig(dir);
             SafeTensors.write(dir.resolve(WEIGHTS), chosen, Map.of("format", "pt"));
+            Files.writeString(dir.resolve(MODEL_CARD), card, StandardCharsets.UTF_8);
+            // The manifest names the other files' hashes, so that its own hash identifies the whole reader.
+            ObjectNode files = manifest.putObject("files");
+            for (String name : PACKED_FILES) {
+                files.put(name, sha256(ByteBuffer.wrap(Files.readAllBytes(dir.resolve(name)))));
+            }
             HfConfig.write(dir.resolve(MANIFEST), manifest);
-            Files.writeString(dir.resolve("README.md"), card, StandardCharsets.UTF_8);
         });
         return new Packed(dtype, errors[0], errors[1], maxDrift, rmsDrift, weightBytes);
     }

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.glossa.core.GlossaException;
@@ -102,6 +107,19 @@ class ReaderPackageTest {
         assertTrue(card.contains("Training data: SQuAD 1.1 + test"), card);
         assertTrue(card.contains("Optimizer steps: 1234"), card);
         assertTrue(card.contains("Scores: EM 1 / F1 2"), card);
+        // The manifest pins every other file by its sha256 (the shipped reader's folder is named by the manifest alone).
+        JsonNode files = HfConfig.read(reader.resolve(ReaderPackage.MANIFEST)).get("files");
+        assertEquals(List.of("config.json", "model.safetensors", "README.md"), names(files.fieldNames()));
+        for (String name : ReaderPackage.PACKED_FILES) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(reader.resolve(name)));
+            assertEquals(HexFormat.of().formatHex(digest), files.get(name).asText(), name);
+        }
+    }
+
+    private static List<String> names(Iterator<String> fieldNames) {
+        List<String> list = new ArrayList<>();
+        fieldNames.forEachRemaining(list::add);
+        return list;
     }
 
     @Test

@@ -30,9 +30,10 @@ class ShippedReaderTest {
             return;
         }
         Path dir = ShippedReader.ensureExtracted();
-        for (String file : ShippedReader.FILES) {
+        for (String file : ReaderPackage.PACKED_FILES) {
             assertTrue(Files.isRegularFile(dir.resolve(file)), file);
         }
+        assertTrue(Files.isRegularFile(dir.resolve(ReaderPackage.MANIFEST)));
         assertEquals(dir, ShippedReader.ensureExtracted(), "a second call finds the same copy");
         JsonNode manifest = HfConfig.read(dir.resolve(ReaderPackage.MANIFEST));
 

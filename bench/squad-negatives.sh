@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # What the synthetic unanswerable questions do (issue 7): the same SQuAD fine-tune of all-MiniLM-L6-v2 on a seeded
-# subset of the training questions, three times: with no synthetic negatives (only the 348 real unanswerable
-# questions of the SQuAD 2.0 excerpt), with 0.5 per answerable question all made by pairing the question with
-# another paragraph of its article, and with the default mix (half of them the question's own paragraph with the
-# sentences holding its answer removed). --subset counts synthetic questions too, so the run without them takes as
-# many questions as the mixed run had real ones: all three see about the same answerable questions. Each model then answers the first EVAL questions of the SQuAD 2.0 dev set
-# (`glossa squad predict`, official scores), once at null threshold 0 and once at the threshold that maximises F1
-# (the official best_f1_thresh), so that HasAns/NoAns are reported at both.
+# subset of the training questions, four times: with no synthetic negatives (only the 348 real unanswerable
+# questions of the SQuAD 2.0 excerpt); with 0.5 per answerable question, all of them the question paired with another
+# paragraph of its article; with the default mix (half of them the question's own paragraph with the sentences
+# holding its answer removed); and with half of them the question edited on its own paragraph (a quarter
+# answer-removed, a quarter another paragraph). --subset counts synthetic questions too, so the run without them takes
+# as many questions as the mixed run had real ones: all see about the same answerable questions. Each model then
+# answers the first EVAL questions of the SQuAD 2.0 dev set (`glossa squad predict`, official scores), once at null
+# threshold 0 and once at the threshold that maximises F1 (the official best_f1_thresh), so that HasAns/NoAns are
+# reported at both.
 #
 # Usage: bench/squad-negatives.sh [subset=8000] [eval=2000] [threads=2]
 # Environment: WORK (default ${TMPDIR:-/tmp}/glossa-bench-squad-negatives), GLOSSA (the command; default the
@@ -22,8 +24,9 @@ read -r -a train_args <<< "${TRAIN_ARGS:-}"
 python=/usr/bin/python3
 
 declare -A negatives=([none]="--negatives 0" [other-paragraph]="--negatives 0.5 --negatives-answer-removed 0"
-                      [mixed]="--negatives 0.5 --negatives-answer-removed 0.5")
-configs=(mixed other-paragraph none)
+                      [mixed]="--negatives 0.5 --negatives-answer-removed 0.5"
+                      [edited-question]="--negatives 0.5 --negatives-answer-removed 0.25 --negatives-edited-question 0.5")
+configs=(mixed edited-question other-paragraph none)
 
 mkdir -p "$work"
 "${glossa[@]}" --version >/dev/null # build first

@@ -64,6 +64,11 @@ final class SquadTrainCommand implements Callable<Integer> {
             + " pair it with another paragraph of its article (default 0.5).")
     Double negativesAnswerRemoved;
 
+    @Option(names = "--negatives-edited-question", paramLabel = "X", description = "Share of the synthetic unanswerable"
+            + " questions made by editing the question on its own paragraph: a name or number swapped for another of the"
+            + " article, a word for its opposite, a negated auxiliary (default 0; with --negatives-answer-removed at most 1).")
+    Double negativesEditedQuestion;
+
     @Option(names = "--subset", paramLabel = "N", description = "Train on the first N questions after a seeded shuffle (default: all).")
     Integer subset;
 
@@ -135,6 +140,7 @@ final class SquadTrainCommand implements Callable<Integer> {
         putGiven(given, "dev_file", dev == null ? null : noneAsEmpty(dev));
         putGiven(given, "negatives", negatives);
         putGiven(given, "negatives_answer_removed", negativesAnswerRemoved);
+        putGiven(given, "negatives_edited_question", negativesEditedQuestion);
         putGiven(given, "subset", subset);
         putGiven(given, "max_length", maxLength);
         putGiven(given, "stride", stride);

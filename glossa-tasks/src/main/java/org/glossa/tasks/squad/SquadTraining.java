@@ -77,6 +77,8 @@ public final class SquadTraining {
      * @param negativesAnswerRemoved share of them made from the question's own paragraph with its answer's
      *                               sentences removed (the others: another paragraph of the article); 0 in
      *                               runs from before this option, which resume as they were
+     * @param negativesEditedQuestion share of them made by editing the question on its own paragraph
+     *                                ({@link QuestionEdits}); 0 in runs from before this option
      * @param subset train on the first N questions after a seeded shuffle (0: all)
      * @param evalEvery evaluate every N optimizer steps; 0: at the end of each epoch
      * @param evalExamples evaluate on the first N questions of the dev file (0: all)
@@ -88,6 +90,7 @@ public final class SquadTraining {
             @JsonProperty("dev_file") String devFile,
             @JsonProperty("negatives") double negatives,
             @JsonProperty("negatives_answer_removed") double negativesAnswerRemoved,
+            @JsonProperty("negatives_edited_question") double negativesEditedQuestion,
             @JsonProperty("subset") int subset,
             @JsonProperty("max_length") int maxLength,
             @JsonProperty("stride") int stride,
@@ -128,6 +131,10 @@ public final class SquadTraining {
                 throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got "
                         + negativesAnswerRemoved);
             }
+            if (!(negativesEditedQuestion >= 0 && negativesAnswerRemoved + negativesEditedQuestion <= 1 + 1e-9)) {
+                throw new GlossaException("the shares of answer-removed and edited-question negatives must be >= 0 and add"
+                        + " up to at most 1, got " + negativesAnswerRemoved + " and " + negativesEditedQuestion);
+            }
             if (subset < 0 || evalExamples < 0) {
                 throw new GlossaException("subset and eval examples must be >= 0 (0: all), got " + subset + " and " + evalExamples);
             }
@@ -155,7 +162,7 @@ public final class SquadTraining {
          */
         public static Options defaults(Path model, Path trainFile, Path trainV2File, Path devFile) {
             return new Options(model.toString(), trainFile.toString(), trainV2File == null ? "" : trainV2File.toString(),
-                    devFile == null ? "" : devFile.toString(), 0.5, 0.5, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
+                    devFile == null ? "" : devFile.toString(), 0.5, 0.5, 0, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
                     "bf16", 0, 2000, 500, 10, 42, true);
         }
 
@@ -273,13 +280,14 @@ public final class SquadTraining {
             examples = merged.examples();
         }
         SquadTrainingData.Negatives negatives = SquadTrainingData.syntheticNegatives(examples, options.negatives(),
-                options.negativesAnswerRemoved(), options.seed());
+                options.negativesAnswerRemoved(), options.negativesEditedQuestion(), options.seed());
         if (options.negatives() > 0) {
             log.accept(String.format(Locale.ROOT, "synthetic unanswerable questions: %,d (%.2f per answerable question; %,d asked"
                     + " for, the rest had no paragraph without their answer in their article), %,d of them their own paragraph"
-                    + " with the answer's sentences removed, the others another paragraph; ids ending in %s<k>",
+                    + " with the answer's sentences removed, %,d the question edited on its own paragraph, the others another"
+                    + " paragraph; ids ending in %s<k>",
                     negatives.made(), options.negatives(), negatives.requested(), negatives.answerRemoved(),
-                    SquadTrainingData.SYNTHETIC_SUFFIX));
+                    negatives.editedQuestion(), SquadTrainingData.SYNTHETIC_SUFFIX));
         }
         List<SquadExample> all = new ArrayList<>(examples.size() + negatives.made());
         all.addAll(examples);

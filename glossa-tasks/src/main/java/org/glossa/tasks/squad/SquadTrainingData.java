@@ -28,9 +28,12 @@ import org.glossa.core.GlossaException;
  *       the very thing asked for;</li>
  *   <li><i>answer removed</i>: the question's own paragraph without the sentences that hold its answer,
  *       kept only when the rest no longer contains the answer's text. This comes closer to SQuAD 2.0's
- *       adversarially written questions, whose paragraph does talk about the thing asked for.</li>
+ *       adversarially written questions, whose paragraph does talk about the thing asked for;</li>
+ *   <li><i>edited question</i>: the question edited ({@link QuestionEdits}: a name or number swapped for
+ *       another of the article, a word for its opposite, a negated auxiliary) on its own unchanged
+ *       paragraph, as SQuAD 2.0's crowd workers wrote most of theirs. Its labels are the noisiest.</li>
  * </ul>
- * Both are easier than the real ones, so expect a higher NoAns score on them than on SQuAD 2.0's. Their
+ * All are easier than the real ones, so expect a higher NoAns score on them than on SQuAD 2.0's. Their
  * ids are the question's id + {@value #SYNTHETIC_SUFFIX} + a number.
  */
 public final class SquadTrainingData {
@@ -119,26 +122,32 @@ public final class SquadTrainingData {
      * @param requested how many were asked for: round(ratio × answerable questions)
      * @param made how many could be made (a question whose article has no paragraph without its answer gets none)
      * @param answerRemoved how many of them are the question's own paragraph with its answer's sentences removed
+     * @param editedQuestion how many of them are the question edited, on its own paragraph
      */
-    public record Negatives(List<SquadExample> examples, int requested, int made, int answerRemoved) {}
+    public record Negatives(List<SquadExample> examples, int requested, int made, int answerRemoved, int editedQuestion) {}
 
     /**
      * {@code ratio} synthetic unanswerable questions per answerable question of {@code examples}, drawn
      * from {@code new Random(seed)}: every question gets ⌊ratio⌋ and a draw without replacement of
      * answerable questions gets one more, up to round(ratio × answerable) in all. With probability
      * {@code answerRemovedShare} the first of a question's negatives is its own paragraph with the
-     * sentences holding its answers removed (when the rest holds none of its answers; otherwise it falls
-     * back to another paragraph); the others are drawn without replacement among the other paragraphs of
-     * its article that do not contain any of its answers (case-insensitive). The result follows the order
-     * of {@code examples}.
+     * sentences holding its answers removed (when the rest holds none of its answers), with probability
+     * {@code editedShare} the question edited on its own paragraph (when an edit applies); otherwise, or
+     * when that kind cannot be made, it and the others are drawn without replacement among the other
+     * paragraphs of its article that do not contain any of its answers (case-insensitive). The result
+     * follows the order of {@code examples}.
      */
     public static Negatives syntheticNegatives(List<SquadExample> examples, double ratio, double answerRemovedShare,
-                                               long seed) {
+                                               double editedShare, long seed) {
         if (!(ratio >= 0) || Double.isInfinite(ratio)) {
             throw new GlossaException("the ratio of synthetic negatives must be >= 0, got " + ratio);
         }
         if (!(answerRemovedShare >= 0 && answerRemovedShare <= 1)) {
             throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got " + answerRemovedShare);
+        }
+        if (!(editedShare >= 0 && answerRemovedShare + editedShare <= 1 + 1e-9)) {
+            throw new GlossaException("the shares of answer-removed and edited-question negatives must be >= 0 and add up to"
+                    + " at most 1, got " + answerRemovedShare + " and " + editedShare);
         }
         List<Integer> answerable = new ArrayList<>();
         Map<String, List<String>> paragraphsOf = new LinkedHashMap<>(); // title → distinct contexts, in file order
@@ -154,7 +163,7 @@ public final class SquadTrainingData {
         }
         int requested = (int) Math.round(ratio * answerable.size());
         if (requested == 0) {
-            return new Negatives(List.of(), 0, 0, 0);
+            return new Negatives(List.of(), 0, 0, 0, 0);
         }
         Random random = new Random(seed);
         int each = (int) Math.floor(ratio);
@@ -166,20 +175,34 @@ public final class SquadTrainingData {
             counts[order[k]]++;
         }
         Map<String, String> lowerCase = new java.util.HashMap<>();
+        Map<String, List<String>> mentionsOf = new java.util.HashMap<>(); // title → the names and numbers of its paragraphs
         List<SquadExample> negatives = new ArrayList<>(requested);
         int answerRemoved = 0;
+        int edited = 0;
         for (int q = 0; q < answerable.size(); q++) {
             if (counts[q] == 0) {
                 continue;
             }
             SquadExample example = examples.get(answerable.get(q));
             int made = 0;
-            // Drawn only when asked for, so that a share of 0 leaves the draws of the other kind as they were.
-            if (answerRemovedShare > 0 && random.nextDouble() < answerRemovedShare) {
+            // Drawn only when asked for, so that shares of 0 leave the draws of the other kind as they were.
+            double kind = answerRemovedShare > 0 || editedShare > 0 ? random.nextDouble() : 1;
+            if (kind < answerRemovedShare) {
                 String rest = withoutAnswerSentences(example);
                 if (rest != null) {
                     negatives.add(impossible(example, rest, ++made));
                     answerRemoved++;
+                }
+            } else if (kind < answerRemovedShare + editedShare) {
+                List<String> articleMentions = mentionsOf.computeIfAbsent(example.title(), title -> {
+                    Set<String> all = new LinkedHashSet<>();
+                    paragraphsOf.get(title).forEach(paragraph -> all.addAll(QuestionEdits.mentions(paragraph)));
+                    return List.copyOf(all);
+                });
+                QuestionEdits.Edit edit = QuestionEdits.edit(example.question(), example.context(), articleMentions, random);
+                if (edit != null) {
+                    negatives.add(impossible(example, example.context(), edit.question(), ++made));
+                    edited++;
                 }
             }
             List<String> eligible = new ArrayList<>();
@@ -197,12 +220,15 @@ public final class SquadTrainingData {
                 negatives.add(impossible(example, paragraph, ++made));
             }
         }
-        return new Negatives(List.copyOf(negatives), requested, negatives.size(), answerRemoved);
+        return new Negatives(List.copyOf(negatives), requested, negatives.size(), answerRemoved, edited);
     }
 
     private static SquadExample impossible(SquadExample source, String context, int number) {
-        return new SquadExample(source.id() + SYNTHETIC_SUFFIX + number, source.title(), context, source.question(),
-                List.of(), true);
+        return impossible(source, context, source.question(), number);
+    }
+
+    private static SquadExample impossible(SquadExample source, String context, String question, int number) {
+        return new SquadExample(source.id() + SYNTHETIC_SUFFIX + number, source.title(), context, question, List.of(), true);
     }
 
     /**

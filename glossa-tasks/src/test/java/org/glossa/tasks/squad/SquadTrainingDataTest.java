@@ -93,15 +93,15 @@ class SquadTrainingDataTest {
     @Test
     void syntheticNegativesStayInTheArticleAndNeverHoldTheAnswer() {
         List<SquadExample> examples = SquadTestData.read(SquadTestData.TRAIN_V2_FIRST10);
-        SquadTrainingData.Negatives one = SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 7);
+        SquadTrainingData.Negatives one = SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 0, 7);
         assertEquals(4_371, one.requested());
         assertEquals(4_371 - 9, one.made());
         checkNegatives(examples, one.examples());
-        assertEquals(one, SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 7), "the seed alone decides");
-        assertNotEquals(one.examples(), SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 8).examples());
+        assertEquals(one, SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 0, 7), "the seed alone decides");
+        assertNotEquals(one.examples(), SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 0, 8).examples());
 
         // 2.5 per question: 2 each, and a third for 2,186 questions drawn without replacement; distinct paragraphs each.
-        SquadTrainingData.Negatives more = SquadTrainingData.syntheticNegatives(examples, 2.5, 0, 7);
+        SquadTrainingData.Negatives more = SquadTrainingData.syntheticNegatives(examples, 2.5, 0, 0, 7);
         assertEquals(10_928, more.requested());
         assertTrue(more.made() >= 10_928 - 27 && more.made() <= 10_928 - 18, "made " + more.made());
         checkNegatives(examples, more.examples());
@@ -117,14 +117,14 @@ class SquadTrainingDataTest {
         assertTrue(paragraphsPerQuestion.values().stream().allMatch(p -> p.size() == 2 || p.size() == 3));
 
         // Half a negative per question: one each for half of them.
-        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 0.5, 0, 7);
+        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 0.5, 0, 0, 7);
         assertEquals(2_186, half.requested()); // round(2185.5)
         checkNegatives(examples, half.examples());
         assertEquals(half.made(), half.examples().stream()
                 .map(e -> e.id().substring(0, e.id().indexOf(SquadTrainingData.SYNTHETIC_SUFFIX))).distinct().count(),
                 "at most one per question");
         assertTrue(half.made() >= 2_186 - 9);
-        assertEquals(0, SquadTrainingData.syntheticNegatives(examples, 0, 0, 7).made());
+        assertEquals(0, SquadTrainingData.syntheticNegatives(examples, 0, 0, 0, 7).made());
     }
 
     @Test
@@ -151,8 +151,8 @@ class SquadTrainingDataTest {
         List<SquadExample> examples = SquadTestData.read(SquadTestData.TRAIN_V2_FIRST10);
         Map<String, SquadExample> byId = new HashMap<>();
         examples.forEach(e -> byId.put(e.id(), e));
-        SquadTrainingData.Negatives all = SquadTrainingData.syntheticNegatives(examples, 1.0, 1.0, 7);
-        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 1.0, 0.5, 7);
+        SquadTrainingData.Negatives all = SquadTrainingData.syntheticNegatives(examples, 1.0, 1.0, 0, 7);
+        SquadTrainingData.Negatives half = SquadTrainingData.syntheticNegatives(examples, 1.0, 0.5, 0, 7);
         assertEquals(4_371, all.requested());
         assertTrue(all.answerRemoved() > 0.6 * all.made(), all.answerRemoved() + " of " + all.made());
         assertTrue(Math.abs(half.answerRemoved() - all.answerRemoved() / 2.0) < 0.05 * all.answerRemoved(),
@@ -189,7 +189,39 @@ class SquadTrainingDataTest {
             }
         }
         assertEquals(all.answerRemoved(), removed);
-        assertThrows(GlossaException.class, () -> SquadTrainingData.syntheticNegatives(examples, 1.0, 1.5, 7));
+        assertThrows(GlossaException.class, () -> SquadTrainingData.syntheticNegatives(examples, 1.0, 1.5, 0, 7));
+    }
+
+    @Test
+    void editedQuestionNegativesKeepTheParagraphAndChangeTheQuestion() {
+        List<SquadExample> examples = SquadTestData.read(SquadTestData.TRAIN_V2_FIRST10);
+        Map<String, SquadExample> byId = new HashMap<>();
+        examples.forEach(e -> byId.put(e.id(), e));
+        SquadTrainingData.Negatives edited = SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 1.0, 7);
+        // Most questions take some edit (a grounded name or number, a listed word, an auxiliary); the rest fall back.
+        assertTrue(edited.editedQuestion() > 0.8 * edited.made(), edited.editedQuestion() + " of " + edited.made());
+        assertEquals(0, edited.answerRemoved());
+        int onOwnParagraph = 0;
+        for (SquadExample negative : edited.examples()) {
+            SquadExample source = byId.get(negative.id().substring(0, negative.id().indexOf(SquadTrainingData.SYNTHETIC_SUFFIX)));
+            assertTrue(negative.isImpossible() && negative.answers().isEmpty());
+            if (negative.context().equals(source.context())) {
+                onOwnParagraph++;
+                assertNotEquals(source.question(), negative.question());
+            } else {
+                assertEquals(source.question(), negative.question(), "a fallback pairs the question as it is");
+            }
+        }
+        assertEquals(edited.editedQuestion(), onOwnParagraph);
+        assertEquals(edited, SquadTrainingData.syntheticNegatives(examples, 1.0, 0, 1.0, 7), "the seed alone decides");
+        // Shares of 0 draw exactly what they drew before the edited kind existed.
+        SquadTrainingData.Negatives mixed = SquadTrainingData.syntheticNegatives(examples, 1.0, 0.3, 0.4, 7);
+        assertTrue(mixed.answerRemoved() > 0 && mixed.editedQuestion() > 0);
+        assertTrue(Math.abs(mixed.editedQuestion() - 0.4 * edited.editedQuestion()) < 0.1 * edited.editedQuestion(),
+                mixed.editedQuestion() + " vs 0.4 of " + edited.editedQuestion());
+        GlossaException tooMuch = assertThrows(GlossaException.class,
+                () -> SquadTrainingData.syntheticNegatives(examples, 1.0, 0.6, 0.5, 7));
+        assertTrue(tooMuch.getMessage().contains("add up to at most 1"), tooMuch.getMessage());
     }
 
     @Test

@@ -418,7 +418,7 @@ final class TranslateCommand {
         Path jsonOut;
 
         @Option(names = "--translations", paramLabel = "PREFIX", description = "Write the translations to PREFIX.greedy.txt"
-                + " and PREFIX.beam.txt.")
+                + " and PREFIX.beam.txt, with the sources and references in PREFIX.source.txt and PREFIX.reference.txt.")
         Path translationsPrefix;
 
         @Spec
@@ -487,6 +487,9 @@ final class TranslateCommand {
                 HfConfig.write(jsonOut, json);
             }
             if (translationsPrefix != null) {
+                // The sources and references beside the translations, line for line, so that they can be read together.
+                writeLines(Path.of(translationsPrefix + ".source.txt"), data.stream().map(SentencePair::source).toList());
+                writeLines(Path.of(translationsPrefix + ".reference.txt"), data.stream().map(SentencePair::target).toList());
                 writeLines(Path.of(translationsPrefix + ".greedy.txt"), greedy.hypotheses());
                 if (beamed != null) {
                     writeLines(Path.of(translationsPrefix + ".beam.txt"), beamed.hypotheses());

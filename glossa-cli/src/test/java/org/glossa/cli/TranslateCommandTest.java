@@ -128,6 +128,8 @@ class TranslateCommandTest {
         List<String> references = pairs.stream().map(SentencePair::target).toList();
         assertEquals(references, Files.readAllLines(temp.resolve("hyp.greedy.txt")));
         assertEquals(references, Files.readAllLines(temp.resolve("hyp.beam.txt")));
+        assertEquals(references, Files.readAllLines(temp.resolve("hyp.reference.txt")));
+        assertEquals(pairs.stream().map(SentencePair::source).toList(), Files.readAllLines(temp.resolve("hyp.source.txt")));
 
         // Other pairs: the first 5 of the file, greedy only.
         CliRun limited = CliRun.of("translate", "eval", "--model", run.resolve("checkpoint-200").toString(), "--pairs",

@@ -9,6 +9,8 @@
 # answers the first EVAL questions of the SQuAD 2.0 dev set (`glossa squad predict`, official scores), once at null
 # threshold 0 and once at the threshold that maximises F1 (the official best_f1_thresh), so that HasAns/NoAns are
 # reported at both.
+# From scratch, a subset this small teaches too little to compare (every variant ends near best_f1 50, all-null);
+# the recorded comparison continues a partly fine-tuned reader instead: TRAIN_ARGS="--model DIR" (a QA model).
 #
 # Usage: bench/squad-negatives.sh [subset=8000] [eval=2000] [threads=2]
 # Environment: WORK (default ${TMPDIR:-/tmp}/glossa-bench-squad-negatives), GLOSSA (the command; default the

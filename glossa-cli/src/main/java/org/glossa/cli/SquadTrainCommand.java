@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
                     + " HuggingFace's run_qa does: windows of 384 tokens with stride 128, AdamW at 5e-5 with 10%% warmup and"
                     + " linear decay, batches of 32 windows of similar length, bf16 mixed precision, 2 epochs.",
             "With no options: SQuAD 1.1's training set with the 10 articles of SQuAD 2.0's excerpt in their 2.0 version,"
-                    + " plus 0.5 synthetic unanswerable questions per answerable one (half of them the question's own"
-                    + " paragraph with the sentences holding its answer removed, half another paragraph of its article"
-                    + " that does not contain its answer); evaluation on the first 2000 questions"
+                    + " plus 0.5 synthetic unanswerable questions per answerable one (half of them the question edited on"
+                    + " its own paragraph, a quarter its own paragraph with the sentences holding its answer removed, a"
+                    + " quarter another paragraph of its article that does not contain its answer); evaluation on the"
+                    + " first 2000 questions"
                     + " of the SQuAD 2.0 dev set at the end of each epoch (exact, f1, best_f1 with its null threshold,"
                     + " HasAns_f1, NoAns_f1); the best checkpoint by best_f1 ends up in runs/squad-<timestamp>.",
             "Ctrl-C writes a checkpoint; --resume continues it exactly. The progress line's tok/s are features/s."
@@ -61,12 +62,12 @@ final class SquadTrainCommand implements Callable<Integer> {
 
     @Option(names = "--negatives-answer-removed", paramLabel = "X", description = "Share of the synthetic unanswerable"
             + " questions made from the question's own paragraph with the sentences holding its answer removed; the others"
-            + " pair it with another paragraph of its article (default 0.5).")
+            + " pair it with another paragraph of its article (default 0.25).")
     Double negativesAnswerRemoved;
 
     @Option(names = "--negatives-edited-question", paramLabel = "X", description = "Share of the synthetic unanswerable"
             + " questions made by editing the question on its own paragraph: a name or number swapped for another of the"
-            + " article, a word for its opposite, a negated auxiliary (default 0; with --negatives-answer-removed at most 1).")
+            + " article, a word for its opposite, a negated auxiliary (default 0.5; with --negatives-answer-removed at most 1).")
     Double negativesEditedQuestion;
 
     @Option(names = "--subset", paramLabel = "N", description = "Train on the first N questions after a seeded shuffle (default: all).")

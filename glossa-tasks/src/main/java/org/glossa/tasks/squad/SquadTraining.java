@@ -158,11 +158,13 @@ public final class SquadTraining {
 
         /**
          * run_qa's recipe on {@code model} and the given files: batch 32, lr 5e-5, 2 epochs; 0.5 synthetic
-         * negatives per answerable question, half of them with the answer removed from its own paragraph.
+         * negatives per answerable question, half of them the question edited on its own paragraph, a quarter its
+         * own paragraph with the answer removed, a quarter another paragraph (the best mix measured:
+         * bench/squad-negatives.sh, docs/BENCHMARKS.md).
          */
         public static Options defaults(Path model, Path trainFile, Path trainV2File, Path devFile) {
             return new Options(model.toString(), trainFile.toString(), trainV2File == null ? "" : trainV2File.toString(),
-                    devFile == null ? "" : devFile.toString(), 0.5, 0.5, 0, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
+                    devFile == null ? "" : devFile.toString(), 0.5, 0.25, 0.5, 0, 384, 128, 64, 32, 1, 2, 0, 5e-5, 0.1, 0.01, 1.0,
                     "bf16", 0, 2000, 500, 10, 42, true);
         }
 

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                     + " first 2000 questions"
                     + " of the SQuAD 2.0 dev set at the end of each epoch (exact, f1, best_f1 with its null threshold,"
                     + " HasAns_f1, NoAns_f1); the best checkpoint by best_f1 ends up in runs/squad-<timestamp>.",
-            "Ctrl-C (or kill, for a run in the background) writes a checkpoint; --resume continues it exactly. The progress line's tok/s are features/s."
+            "Ctrl-C (or kill, for a run in the background) writes a checkpoint; --resume continues it exactly."
+                    + " The progress line's tok/s are features/s."
         })
 final class SquadTrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Encoder (or question-answering model) to start from"

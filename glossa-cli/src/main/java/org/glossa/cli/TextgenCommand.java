@@ -54,7 +54,8 @@ final class TextgenCommand {
                 "Trains a language model with stateful windows (the state carried from batch to batch), evaluating on the"
                         + " last 10%% of the corpus, and keeps the best model by validation loss.",
                 "With no options: the TensorFlow tutorial's GRU on Tiny Shakespeare (../shared/data/tinyshakespeare),"
-                        + " saved in runs/textgen-<timestamp>. Ctrl-C (or kill, for a run in the background) writes a checkpoint; --resume continues it exactly."
+                        + " saved in runs/textgen-<timestamp>. Ctrl-C (or kill, for a run in the background) writes a"
+                        + " checkpoint; --resume continues it exactly."
             })
     static final class Train implements Callable<Integer> {
         @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text to train on (default: Tiny Shakespeare).")

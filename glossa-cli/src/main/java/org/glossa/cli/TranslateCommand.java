@@ -80,7 +80,8 @@ final class TranslateCommand {
                 "With no options: the small Transformer (3+3 layers of 256, shared BPE vocabulary of 8000) on Multi30k"
                         + " German→English (../shared/data/multi30k), 12 epochs in bf16, saved in runs/translate-transformer-<time>."
                         + " --arch rnn-attention: the bidirectional GRU with additive attention, 10 epochs."
-                        + " Ctrl-C (or kill, for a run in the background) writes a checkpoint; --resume continues it exactly."
+                        + " Ctrl-C (or kill, for a run in the background) writes a checkpoint; --resume continues it"
+                        + " exactly."
             })
     static final class Train implements Callable<Integer> {
         @Option(names = "--arch", paramLabel = "rnn-attention|transformer", description = "Architecture (default transformer).")

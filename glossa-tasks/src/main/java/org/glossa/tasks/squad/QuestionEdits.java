@@ -1,6 +1,11 @@
 package org.glossa.tasks.squad;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +47,7 @@ final class QuestionEdits {
     /** Numbers as written in SQuAD text: 1998, 3,000, 4.5. */
     private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}\\p{Nd}])\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?(?![\\p{L}\\p{Nd}])");
     private static final Pattern YEAR = Pattern.compile("1\\d{3}|20\\d{2}");
+    private static final Pattern LETTERS = Pattern.compile("\\p{L}+");
 
     /** Capitalised only because they start a sentence or a question: never the first word of a name. */
     private static final Set<String> FUNCTION_WORDS = Set.of(
@@ -76,15 +82,23 @@ final class QuestionEdits {
             "eastern western", "larger smaller", "higher lower", "strongest weakest", "fastest slowest", "major minor",
             "positive negative", "above below", "inside outside", "early late", "win lose", "won lost", "rise fall",
             "rose fell", "start end", "started ended", "beginning end", "common rare", "legal illegal", "public private");
+    /** Each opposite as a whole word, to look for in a lower-cased paragraph. */
+    private static final Map<String, Pattern> OPPOSITE_AS_WORD = wholeWords(ANTONYMS.values());
 
     private static Map<String, String> antonyms(String... pairs) {
-        Map<String, String> map = new java.util.HashMap<>();
+        Map<String, String> map = new HashMap<>();
         for (String pair : pairs) {
             String[] words = pair.split(" ");
             map.putIfAbsent(words[0], words[1]);
             map.putIfAbsent(words[1], words[0]);
         }
         return Map.copyOf(map);
+    }
+
+    private static Map<String, Pattern> wholeWords(Collection<String> words) {
+        Map<String, Pattern> patterns = new HashMap<>();
+        words.forEach(word -> patterns.put(word, Pattern.compile("\\b" + word + "\\b")));
+        return Map.copyOf(patterns);
     }
 
     /**
@@ -95,7 +109,7 @@ final class QuestionEdits {
     static Set<String> mentions(String text) {
         List<String> runs = new ArrayList<>();
         List<Boolean> sentenceInitial = new ArrayList<>();
-        Set<String> capitalisedInside = new java.util.HashSet<>();
+        Set<String> capitalisedInside = new HashSet<>();
         Matcher names = NAME.matcher(text);
         while (names.find()) {
             boolean initial = startsSentence(text, names.start());
@@ -150,7 +164,7 @@ final class QuestionEdits {
                 || TITLES.contains(words[first].toLowerCase(Locale.ROOT)))) {
             first++;
         }
-        return withoutPossessive(String.join(" ", java.util.Arrays.copyOfRange(words, first, words.length)));
+        return withoutPossessive(String.join(" ", Arrays.copyOfRange(words, first, words.length)));
     }
 
     private static String withoutPossessive(String name) {
@@ -205,7 +219,7 @@ final class QuestionEdits {
         if (grounded.isEmpty() || articleMentions.isEmpty()) {
             return null;
         }
-        java.util.Collections.shuffle(grounded, random);
+        Collections.shuffle(grounded, random);
         for (String original : grounded) {
             String kind = kindOf(original);
             // A few random draws rather than a scan of the whole article: most draws of the right kind qualify.
@@ -222,11 +236,11 @@ final class QuestionEdits {
 
     /** The first word of the question with a listed opposite that the paragraph never uses, replaced by it. */
     static String antonym(String question, String paragraphLower) {
-        Matcher words = Pattern.compile("\\p{L}+").matcher(question);
+        Matcher words = LETTERS.matcher(question);
         while (words.find()) {
             String word = words.group();
             String opposite = ANTONYMS.get(word.toLowerCase(Locale.ROOT));
-            if (opposite != null && !Pattern.compile("\\b" + opposite + "\\b").matcher(paragraphLower).find()) {
+            if (opposite != null && !OPPOSITE_AS_WORD.get(opposite).matcher(paragraphLower).find()) {
                 if (Character.isUpperCase(word.charAt(0))) {
                     opposite = Character.toUpperCase(opposite.charAt(0)) + opposite.substring(1);
                 }
@@ -241,7 +255,7 @@ final class QuestionEdits {
         if (NEGATIVE.matcher(question).find()) {
             return null;
         }
-        Matcher words = Pattern.compile("\\p{L}+").matcher(question);
+        Matcher words = LETTERS.matcher(question);
         for (int index = 0; index < 6 && words.find(); index++) {
             String word = words.group();
             String negated = AUXILIARY_NEGATED.get(word.toLowerCase(Locale.ROOT));

@@ -127,14 +127,7 @@ public final class SquadTraining {
                 throw new GlossaException("negatives must be a number >= 0 (synthetic unanswerable questions per answerable"
                         + " one), got " + negatives);
             }
-            if (!(negativesAnswerRemoved >= 0 && negativesAnswerRemoved <= 1)) {
-                throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got "
-                        + negativesAnswerRemoved);
-            }
-            if (!(negativesEditedQuestion >= 0 && negativesAnswerRemoved + negativesEditedQuestion <= 1 + 1e-9)) {
-                throw new GlossaException("the shares of answer-removed and edited-question negatives must be >= 0 and add"
-                        + " up to at most 1, got " + negativesAnswerRemoved + " and " + negativesEditedQuestion);
-            }
+            SquadTrainingData.checkShares(negativesAnswerRemoved, negativesEditedQuestion);
             if (subset < 0 || evalExamples < 0) {
                 throw new GlossaException("subset and eval examples must be >= 0 (0: all), got " + subset + " and " + evalExamples);
             }

@@ -142,13 +142,7 @@ public final class SquadTrainingData {
         if (!(ratio >= 0) || Double.isInfinite(ratio)) {
             throw new GlossaException("the ratio of synthetic negatives must be >= 0, got " + ratio);
         }
-        if (!(answerRemovedShare >= 0 && answerRemovedShare <= 1)) {
-            throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got " + answerRemovedShare);
-        }
-        if (!(editedShare >= 0 && answerRemovedShare + editedShare <= 1 + 1e-9)) {
-            throw new GlossaException("the shares of answer-removed and edited-question negatives must be >= 0 and add up to"
-                    + " at most 1, got " + answerRemovedShare + " and " + editedShare);
-        }
+        checkShares(answerRemovedShare, editedShare);
         List<Integer> answerable = new ArrayList<>();
         Map<String, List<String>> paragraphsOf = new LinkedHashMap<>(); // title → distinct contexts, in file order
         Map<String, Set<String>> seen = new LinkedHashMap<>();
@@ -221,6 +215,17 @@ public final class SquadTrainingData {
             }
         }
         return new Negatives(List.copyOf(negatives), requested, negatives.size(), answerRemoved, edited);
+    }
+
+    /** The shares of the two own-paragraph kinds: each at least 0, together at most 1 (the rest: another paragraph). */
+    static void checkShares(double answerRemovedShare, double editedShare) {
+        if (!(answerRemovedShare >= 0 && answerRemovedShare <= 1)) {
+            throw new GlossaException("the share of answer-removed negatives must be between 0 and 1, got " + answerRemovedShare);
+        }
+        if (!(editedShare >= 0 && answerRemovedShare + editedShare <= 1 + 1e-9)) {
+            throw new GlossaException("the shares of answer-removed and edited-question negatives must be >= 0 and add up to"
+                    + " at most 1, got " + answerRemovedShare + " and " + editedShare);
+        }
     }
 
     private static SquadExample impossible(SquadExample source, String context, int number) {

@@ -139,6 +139,10 @@ final class SquadCommand {
                 description = "For the model card: its scores (e.g. \"SQuAD 2.0 dev: EM 62.1, F1 65.3\").")
         String scores;
 
+        @Option(names = "--limitations", paramLabel = "TEXT", defaultValue = "",
+                description = "For the model card: what the reader does not do well (a section of its own).")
+        String limitations;
+
         @Spec
         CommandSpec spec;
 
@@ -148,7 +152,7 @@ final class SquadCommand {
                 throw new ParameterException(spec.commandLine(), "--null-threshold must be a finite number");
             }
             ReaderPackage.Packed packed = ReaderPackage.pack(model, out,
-                    new ReaderPackage.Options(nullThreshold, trainingData, steps, scores));
+                    new ReaderPackage.Options(nullThreshold, trainingData, steps, scores, limitations));
             PrintWriter printer = spec.commandLine().getOut();
             printer.println(String.format(Locale.ROOT, "wrote %s: %s weights (%,d bytes) without word embeddings;"
                     + " fine-tuned word embeddings differ from the base's by at most %.3g (RMS %.3g)", out, packed.dtype(),

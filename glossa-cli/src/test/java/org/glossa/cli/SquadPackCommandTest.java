@@ -27,7 +27,8 @@ class SquadPackCommandTest {
         Bert.QuestionAnswering.load(base, 3).save(model, base.resolve("tokenizer.json"));
         Path out = temp.resolve("reader");
         CliRun run = CliRun.of("squad", "pack", "--model", model.toString(), "--out", out.toString(), "--null-threshold", "-2.25",
-                "--training-data", "SQuAD 1.1", "--steps", "500", "--scores", "F1 12.5");
+                "--training-data", "SQuAD 1.1", "--steps", "500", "--scores", "F1 12.5",
+                "--limitations", "a test model");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("", run.err());
         assertEquals(1, run.outLines().size(), run.out());
@@ -35,7 +36,7 @@ class SquadPackCommandTest {
         assertEquals(-2.25, HfConfig.read(out.resolve(ReaderPackage.MANIFEST)).get("null_threshold").asDouble());
         String card = Files.readString(out.resolve("README.md"));
         assertTrue(card.contains("Optimizer steps: 500") && card.contains("Scores: F1 12.5")
-                && card.contains("Training data: SQuAD 1.1"), card);
+                && card.contains("Training data: SQuAD 1.1") && card.contains("## Limitations\n\na test model"), card);
         assertEquals(-2.25, ReaderPackage.load(out).nullThreshold());
     }
 

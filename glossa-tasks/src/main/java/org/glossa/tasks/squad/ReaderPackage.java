@@ -69,22 +69,24 @@ public final class ReaderPackage {
      * @param trainingData the model card's description of the training data
      * @param steps optimizer steps of the fine-tune, or -1 when not stated
      * @param scores the model card's scores (e.g. "SQuAD 2.0 dev: EM 62.1, F1 65.3"), free text
+     * @param limitations the model card's known limitations, free text; "" for none stated
      */
-    public record Options(double nullThreshold, String trainingData, long steps, String scores) {
+    public record Options(double nullThreshold, String trainingData, long steps, String scores, String limitations) {
         public Options {
             if (!Double.isFinite(nullThreshold)) {
                 throw new GlossaException("null threshold must be a finite number, got " + nullThreshold);
             }
             Objects.requireNonNull(trainingData, "trainingData");
             Objects.requireNonNull(scores, "scores");
+            Objects.requireNonNull(limitations, "limitations");
         }
 
         public static Options defaults() {
-            return new Options(0.0, "not stated", -1, "not measured");
+            return new Options(0.0, "not stated", -1, "not measured", "");
         }
 
         public Options withNullThreshold(double threshold) {
-            return new Options(threshold, trainingData, steps, scores);
+            return new Options(threshold, trainingData, steps, scores, limitations);
         }
     }
 
@@ -292,23 +294,35 @@ public final class ReaderPackage {
 
     private static String modelCard(BertConfig config, Options options, DType dtype, long weightBytes, double maxDrift,
                                     double rmsDrift) {
+        String limitations = options.limitations().isBlank() ? "" : "\n## Limitations\n\n" + options.limitations().strip() + "\n";
         return String.format(Locale.ROOT, """
                 # Glossa extractive QA reader (%s fine-tuned on SQuAD)
 
                 A BertForQuestionAnswering (%d layers, hidden size %d) that finds the answer span of a question in a
                 passage, or says there is none (SQuAD 2.0).
 
+                ## Evaluation
+
+                Scores: %s
+
+                Null threshold: %s (predict no answer when the null score beats the best span by more than this).
+
+                ## Training
+
+                Training data: %s
+
+                Optimizer steps: %s
+                %s
+                ## Files
+
                 - Base: %s (word embeddings taken from it at load time, checked by sha256; see reader.json)
-                - Training data: %s
-                - Optimizer steps: %s
-                - Scores: %s
-                - Null threshold: %s (predict no answer when the null score beats the best span by more than this)
                 - Stored weights: %s, %,d bytes, without the word embeddings
                 - Fine-tuned word embeddings vs the base's: max |difference| %.3g, RMS %.3g (the reader uses the base's)
 
                 Load with `ReaderPackage.load(dir)`; packed with `glossa squad pack`.
-                """, MiniLm.MODEL_NAME, config.numHiddenLayers(), config.hiddenSize(), MiniLm.MODEL_NAME,
-                options.trainingData(), options.steps() < 0 ? "not stated" : Long.toString(options.steps()), options.scores(),
-                options.nullThreshold(), dtype, weightBytes, maxDrift, rmsDrift);
+                """, MiniLm.MODEL_NAME, config.numHiddenLayers(), config.hiddenSize(), options.scores(),
+                options.nullThreshold(), options.trainingData(),
+                options.steps() < 0 ? "not stated" : Long.toString(options.steps()), limitations, MiniLm.MODEL_NAME,
+                dtype, weightBytes, maxDrift, rmsDrift);
     }
 }

@@ -49,7 +49,8 @@ class ReaderPackageTest {
         original = temp.resolve("qa");
         model.save(original, base.resolve("tokenizer.json"));
         reader = temp.resolve("reader");
-        packed = ReaderPackage.pack(original, reader, new ReaderPackage.Options(-1.5, "SQuAD 1.1 + test", 1234, "EM 1 / F1 2"));
+        packed = ReaderPackage.pack(original, reader, new ReaderPackage.Options(-1.5, "SQuAD 1.1 + test", 1234, "EM 1 / F1 2",
+                "weak on unanswerable questions"));
     }
 
     @Test
@@ -107,6 +108,7 @@ class ReaderPackageTest {
         assertTrue(card.contains("Training data: SQuAD 1.1 + test"), card);
         assertTrue(card.contains("Optimizer steps: 1234"), card);
         assertTrue(card.contains("Scores: EM 1 / F1 2"), card);
+        assertTrue(card.contains("## Limitations\n\nweak on unanswerable questions\n"), card);
         // The manifest pins every other file by its sha256 (the shipped reader's folder is named by the manifest alone).
         JsonNode files = HfConfig.read(reader.resolve(ReaderPackage.MANIFEST)).get("files");
         assertEquals(List.of("config.json", "model.safetensors", "README.md"), names(files.fieldNames()));

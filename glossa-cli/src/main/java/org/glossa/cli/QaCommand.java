@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -107,8 +108,11 @@ final class QaCommand implements Callable<Integer> {
             if (answer.hasAnswer()) {
                 printAnswer(out, answer, "of the passage");
             } else {
-                out.printf(Locale.ROOT, "no answer: the passage does not seem to answer the question (null score above the best"
-                        + " span's by %.3f; threshold %.3f)%n", answer.nullOdds(), threshold);
+                out.printf(Locale.ROOT, "no answer: the passage does not seem to answer the question (null score - best span"
+                        + " score = %.3f, above the threshold %.3f)%n", answer.nullOdds(), threshold);
+                if (!answer.bestSpan().isEmpty()) {
+                    out.println("closest to an answer: " + answer.bestSpan());
+                }
             }
         } else {
             List<RetrieveThenRead.Candidate> candidates;
@@ -125,6 +129,12 @@ final class QaCommand implements Callable<Integer> {
             } else {
                 out.printf(Locale.ROOT, "no answer: none of the %d passages closest to the question answers it (threshold %.3f);"
                         + " the closest: %s%n", candidates.size(), threshold, SimilarCommand.forDisplay(best.passage().text()));
+                // The span that came nearest to the threshold: often right when this strict reader says "no answer".
+                candidates.stream().filter(c -> !c.answer().bestSpan().isEmpty())
+                        .min(Comparator.comparingDouble(c -> c.answer().nullOdds()))
+                        .ifPresent(c -> out.printf(Locale.ROOT, "closest to an answer: %s (passage %d of the corpus, retrieval"
+                                + " rank %d; null score - span score = %.3f)%n", c.answer().bestSpan(), c.passage().index() + 1,
+                                c.retrievalRank(), c.answer().nullOdds()));
             }
         }
         out.flush();

@@ -115,6 +115,11 @@ class QaCommandTest {
         CliRun refused = CliRun.of("qa", "--model", run.toString(), "--context", CONTEXT, "--question", "Who helps him?",
                 "--null-threshold", "-1e9");
         assertTrue(refused.out().startsWith("no answer: "), refused.out());
+        // It still shows the best span it turned down, a piece of the passage.
+        String closest = refused.outLines().get(1);
+        assertTrue(closest.startsWith("closest to an answer: ") && CONTEXT.contains(closest.substring("closest to an answer: ".length())),
+                refused.out());
+        assertEquals(forced.outLines().get(0).substring("answer: ".length()), closest.substring("closest to an answer: ".length()));
     }
 
     @Test
@@ -147,8 +152,13 @@ class QaCommandTest {
         CliRun none = CliRun.of("qa", "--model", run.toString(), "--corpus", corpusFile.toString(),
                 "--question", "Who is the hero of the game?", "--null-threshold", "-1e9");
         assertEquals(0, none.exitCode(), none.err());
-        assertEquals(List.of("no answer: none of the 3 passages closest to the question answers it (threshold -1000000000.000);"
-                + " the closest: " + SimilarCommand.forDisplay(CONTEXT)), none.outLines());
+        assertEquals("no answer: none of the 3 passages closest to the question answers it (threshold -1000000000.000);"
+                + " the closest: " + SimilarCommand.forDisplay(CONTEXT), none.outLines().get(0));
+        Matcher closest = Pattern.compile("closest to an answer: (.+) \\(passage (\\d) of the corpus, retrieval rank \\d; null"
+                + " score - span score = -?\\d+\\.\\d{3}\\)").matcher(none.outLines().get(1));
+        assertTrue(closest.matches(), none.out());
+        assertTrue(corpus.get(Integer.parseInt(closest.group(2)) - 1).contains(closest.group(1)), none.out());
+        assertEquals(2, none.outLines().size(), none.out());
     }
 
     @Test

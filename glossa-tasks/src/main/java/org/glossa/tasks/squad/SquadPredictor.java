@@ -224,8 +224,10 @@ public final class SquadPredictor {
      * @param charStart where the span starts in the context (UTF-16 offsets); -1 without an answer
      * @param charEnd one past its end; -1 without an answer
      * @param nullOdds the no-answer score minus the best span's score: above the threshold means no answer
+     * @param bestSpan the best span's text, also when the model says there is no answer ("" when it found no span)
      */
-    public record Answer(String text, double score, double probability, int charStart, int charEnd, double nullOdds) {
+    public record Answer(String text, double score, double probability, int charStart, int charEnd, double nullOdds,
+                         String bestSpan) {
         public boolean hasAnswer() {
             return !text.isEmpty();
         }
@@ -249,11 +251,11 @@ public final class SquadPredictor {
         QaPostprocess.Candidate best = result.nbest().getOrDefault(id, List.of()).stream()
                 .filter(c -> !c.isNull() && c.charStart() >= 0).findFirst().orElse(null); // neither null nor HF's "empty" placeholder
         if (best == null) {
-            return new Answer("", Double.NaN, Double.NaN, -1, -1, nullOdds);
+            return new Answer("", Double.NaN, Double.NaN, -1, -1, nullOdds, "");
         }
         if (text.isEmpty()) {
-            return new Answer("", best.score(), best.probability(), -1, -1, nullOdds);
+            return new Answer("", best.score(), best.probability(), -1, -1, nullOdds, best.text());
         }
-        return new Answer(text, best.score(), best.probability(), best.charStart(), best.charEnd(), nullOdds);
+        return new Answer(text, best.score(), best.probability(), best.charStart(), best.charEnd(), nullOdds, best.text());
     }
 }

@@ -177,10 +177,10 @@ final class QuestionEdits {
             return YEAR.matcher(mention).matches() ? "year" : "number";
         }
         String lower = mention.toLowerCase(Locale.ROOT);
-        if (MONTHS.contains(lower) || WEEKDAYS.contains(lower)) {
-            return MONTHS.contains(lower) ? "month" : "weekday";
+        if (MONTHS.contains(lower)) {
+            return "month";
         }
-        return "name/" + mention.split(" ").length;
+        return WEEKDAYS.contains(lower) ? "weekday" : "name/" + mention.split(" ").length;
     }
 
     /**
@@ -241,10 +241,7 @@ final class QuestionEdits {
             String word = words.group();
             String opposite = ANTONYMS.get(word.toLowerCase(Locale.ROOT));
             if (opposite != null && !OPPOSITE_AS_WORD.get(opposite).matcher(paragraphLower).find()) {
-                if (Character.isUpperCase(word.charAt(0))) {
-                    opposite = Character.toUpperCase(opposite.charAt(0)) + opposite.substring(1);
-                }
-                return question.substring(0, words.start()) + opposite + question.substring(words.end());
+                return replaceWord(question, words, opposite);
             }
         }
         return null;
@@ -260,13 +257,17 @@ final class QuestionEdits {
             String word = words.group();
             String negated = AUXILIARY_NEGATED.get(word.toLowerCase(Locale.ROOT));
             if (negated != null) {
-                if (Character.isUpperCase(word.charAt(0))) {
-                    negated = Character.toUpperCase(negated.charAt(0)) + negated.substring(1);
-                }
-                return question.substring(0, words.start()) + negated + question.substring(words.end());
+                return replaceWord(question, words, negated);
             }
         }
         return null;
+    }
+
+    /** {@code text} with the word {@code word} has just found replaced by the lower-case {@code replacement}, capitalised as it was. */
+    private static String replaceWord(String text, Matcher word, String replacement) {
+        String cased = Character.isUpperCase(text.charAt(word.start()))
+                ? Character.toUpperCase(replacement.charAt(0)) + replacement.substring(1) : replacement;
+        return text.substring(0, word.start()) + cased + text.substring(word.end());
     }
 
     /** {@code text} with the first whole-word occurrence of {@code original} replaced. */
